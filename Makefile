@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unikernel Linux (UKL): one application + glibc + Linux 6.12 in one vmlinux.
+# This is the one entry point; `make help` lists every target and variable.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
+# Everything built lives under $(O) (default build/), never in the tree.
+O ?= $(TOP)/build
+override O := $(abspath $(O))
+
+# The application: a directory of C sources (see app-template/README.md).
+APP ?= $(TOP)/app-template
+override APP := $(abspath $(APP))
+APP_NAME := $(notdir $(APP))
+ARGS ?=
+
+# Sources: Debian's linux-source-6.12 and glibc-source, or the user's trees.
+LINUX_SRC ?=
+GLIBC_SRC ?=
+
+# QEMU: ACCEL=auto probes KVM once and falls back to TCG only when the probe
+# says so; ACCEL=tcg|kvm forces one.  TIMEOUT bounds every boot (seconds).
+ACCEL ?= auto
+TIMEOUT ?= 120
+QEMU_MEM ?= 256M
+
+JOBS ?= $(shell nproc)
+
+# Host tools (the app side is linked with the host binutils).
+CC ?= cc
+LD := $(if $(filter default,$(origin LD)),ld,$(LD))
+OBJCOPY ?= objcopy
+OBJDUMP ?= objdump
+NM ?= nm
+READELF ?= readelf
+export NM OBJDUMP READELF
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.DEFAULT_GOAL := all
+
+include $(TOP)/scripts/mk/include.mk
+include $(TOP)/scripts/mk/deps.mk
+include $(TOP)/scripts/mk/linux.mk
+include $(TOP)/scripts/mk/glibc.mk
+include $(TOP)/scripts/mk/app.mk
+include $(TOP)/scripts/mk/run.mk
+include $(TOP)/scripts/mk/test.mk
+
+PHONY += all
+all: ukl-image baseline-image ## build the UKL image and the baseline for APP
+
+PHONY += clean distclean
+clean: ## remove built apps and kernel objects, keep extracted and built sources
+	$(Q)$(call say,CLEAN,apps and kernels)
+	$(Q)rm -rf $(O)/apps $(O)/linux-ukl $(O)/linux-base $(O)/tests
+distclean: ## remove the whole build folder ($(O))
+	$(Q)$(call say,CLEAN,$(O))
+	$(Q)rm -rf $(O)
+
+PHONY += help
+help: ## this list
+	@echo 'Unikernel Linux (UKL) -- build folder: $(O)'
+	@echo
+	@awk 'BEGIN { FS = ":.*## " } \
+	     /^##@/ { printf "\n%s:\n", substr($$0, 5); next } \
+	     /^[a-zA-Z0-9_.%-]+:.*## / { printf "  %-18s - %s\n", $$1, $$2 }' \
+	     $(MAKEFILE_LIST)
+	@echo
+	@echo 'Variables:'
+	@echo '  APP=DIR            - the app to build and run (default app-template/)'
+	@echo '  ARGS="a b"         - the app'"'"'s argv[1..]'
+	@echo '  O=DIR              - build folder (default build/)'
+	@echo '  LINUX_SRC=DIR      - your own Linux 6.12 tree instead of linux-source-6.12'
+	@echo '  GLIBC_SRC=DIR      - your own glibc 2.36 tree instead of glibc-source'
+	@echo '  ACCEL=auto|tcg|kvm - QEMU accelerator (auto: KVM only after a probe boot)'
+	@echo '  TIMEOUT=SECONDS    - outer timeout for each boot (default $(TIMEOUT))'
+	@echo '  JOBS=N             - parallel jobs for the kernel and glibc builds'
+	@echo '  V=1                - show full commands'
+
+.PHONY: $(PHONY)

@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0
+# The app: compile -> baseline link (user mode) -> partial link -> namespace
+# -> archive -> UKL vmlinux.  Everything for APP lives in $(APP_BUILD).
+
+##@ App
+APP_BUILD := $(O)/apps/$(APP_NAME)
+LINK := $(TOP)/link
+
+ifeq ($(wildcard $(APP)/.),)
+  $(error APP=$(APP): no such directory)
+endif
+
+# An app may name its sources and extra flags in DIR/app.mk.
+APP_SRCS :=
+APP_CFLAGS :=
+-include $(APP)/app.mk
+APP_SRCS := $(or $(APP_SRCS),$(notdir $(wildcard $(APP)/*.c)))
+ifeq ($(strip $(APP_SRCS)),)
+  $(error APP=$(APP): no C sources (no *.c and no APP_SRCS in app.mk))
+endif
+APP_OBJS := $(patsubst %.c,$(APP_BUILD)/obj/%.o,$(APP_SRCS))
+
+# The kernel's UAPI headers (linux/, asm/) for the app, from our own tree.
+UAPI := $(O)/linux/uapi
+UAPI_STAMP := $(UAPI)/.stamp-installed
+$(UAPI_STAMP): $(O)/linux/.stamp-patched
+	$(Q)$(call say,HDRINST,$(UAPI))
+	$(Q)$(KMAKE) O=$(O)/linux/uapi-build headers_install INSTALL_HDR_PATH=$(UAPI) >/dev/null
+	$(Q)touch $@
+
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
+LIBGCC := $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
+GLIBC_LIB := $(GLIBC_SYSROOT)/usr/lib
+
+# The kernel code model: the app ends up in the top 2 GiB with the kernel;
+# no red zone, since interrupts taken in ring 0 push onto the app's stack.
+UKL_CFLAGS := -O2 -g -std=gnu11 -Wall \
+	-mcmodel=kernel -mno-red-zone -fno-pic -fno-pie \
+	-fno-stack-protector -fcf-protection=none \
+	-nostdinc -isystem $(GLIBC_SYSROOT)/usr/include -isystem $(UAPI)/include \
+	-isystem $(GCC_INCLUDE)
+APP_ALL_CFLAGS := $(UKL_CFLAGS) $(APP_CFLAGS)
+
+# Rewritten only when the flags change, so a flag change recompiles.
+$(APP_BUILD)/cflags: FORCE
+	$(call write-if-changed,$@,'$(APP_ALL_CFLAGS)')
+
+APP_DEPS := $(APP_BUILD)/cflags $(GLIBC_STAMP) $(UAPI_STAMP)
+
+quiet_cmd_app_cc = CC      $(APP_NAME)/$(notdir $<)
+      cmd_app_cc = mkdir -p $(dir $@) && $(CC) $(APP_ALL_CFLAGS) -MMD -MP -c -o $@ $<
+$(APP_BUILD)/obj/%.o: $(APP)/%.c $(APP_DEPS)
+	$(call cmd,app_cc)
+-include $(APP_OBJS:.o=.d)
+
+quiet_cmd_app_info = CC      $(APP_NAME)/app-info.o
+      cmd_app_info = $(CC) $(APP_ALL_CFLAGS) -DUKL_APP_NAME='"$(APP_NAME)"' -c -o $@ $<
+$(APP_BUILD)/app-info.o: $(LINK)/app-info.c $(APP_DEPS)
+	$(call cmd,app_info)
+
+quiet_cmd_as_user = AS      $(APP_NAME)/$(notdir $@)
+      cmd_as_user = $(CC) -c -o $@ $<
+$(APP_BUILD)/user-syscall.o: $(LINK)/user-syscall.S $(APP_DEPS)
+	$(call cmd,as_user)
+
+# glibc's static start files and libraries, in link order.
+APP_CRT_BEGIN := $(GLIBC_LIB)/crt1.o $(GLIBC_LIB)/crti.o
+APP_CRT_END := $(GLIBC_LIB)/crtn.o
+APP_LIBS := --start-group $(GLIBC_LIB)/libc.a $(GLIBC_LIB)/libm.a $(LIBGCC) --end-group
+APP_LINK_INPUTS := $(APP_CRT_BEGIN) $(APP_OBJS) $(APP_BUILD)/app-info.o
+
+# 1. The baseline program: the very same objects and libc, linked as an
+#    ordinary static executable whose __ukl_syscall is a real syscall.
+#    It is also the first check of the app: ld names every undefined symbol
+#    and the object that references it.
+quiet_cmd_ld_user = LD      $(APP_NAME)/$(notdir $@) [baseline, user mode]
+      cmd_ld_user = $(LD) -static -z noexecstack -o $@ -e _start \
+		    $(APP_LINK_INPUTS) $(APP_BUILD)/user-syscall.o $(APP_LIBS) $(APP_CRT_END)
+$(APP_BUILD)/$(APP_NAME).user: $(APP_LINK_INPUTS) $(APP_BUILD)/user-syscall.o $(LIBGCC)
+	$(call cmd,ld_user)
+
+# 2. The UKL side: one relocatable object with the sections vmlinux places.
+quiet_cmd_ld_partial = LD -r    $(APP_NAME)/$(notdir $@)
+      cmd_ld_partial = $(LD) -r -d --orphan-handling=error -T $(LINK)/app.lds -o $@ \
+		       $(APP_LINK_INPUTS) $(APP_LIBS) $(APP_CRT_END)
+$(APP_BUILD)/app-partial.o: $(APP_LINK_INPUTS) $(LINK)/app.lds $(APP_BUILD)/$(APP_NAME).user
+	$(call cmd,ld_partial)
+
+# 3. Namespace: every symbol gets the "app." prefix; the imports get their
+#    kernel names back; only the exports stay global.  Then the check.
+$(APP_BUILD)/imports.map: $(LINK)/imports.txt
+	$(Q)sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' $< | awk '{ print "app." $$1, $$2 }' > $@
+$(APP_BUILD)/exports.list: $(LINK)/exports.txt
+	$(Q)sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' -e 's/^[[:space:]]*/app./' $< > $@
+
+quiet_cmd_namespace = OBJCOPY $(APP_NAME)/$(notdir $@) [app. namespace]
+      cmd_namespace = $(OBJCOPY) --prefix-symbols=app. $< $@.tmp && \
+		      $(OBJCOPY) --redefine-syms=$(APP_BUILD)/imports.map \
+				 --keep-global-symbols=$(APP_BUILD)/exports.list $@.tmp $@ && \
+		      rm -f $@.tmp && \
+		      $(LINK)/check-app-object $@ $(APP_BUILD)/exports.list $(LINK)/imports.txt
+$(APP_BUILD)/ukl-app.o: $(APP_BUILD)/app-partial.o $(APP_BUILD)/imports.map \
+			$(APP_BUILD)/exports.list $(LINK)/check-app-object
+	$(call cmd,namespace)
+
+quiet_cmd_ar = AR      $(APP_NAME)/$(notdir $@)
+      cmd_ar = rm -f $@ && $(AR) rcsD $@ $<
+$(APP_BUILD)/ukl-app.a: $(APP_BUILD)/ukl-app.o
+	$(call cmd,ar)
+
+# 4. The UKL image.  The kernel build is shared by all apps: the archive is
+#    copied in (only when different: an unchanged app does not relink) and
+#    kbuild decides what to rebuild; the result is copied out per app.
+$(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(KO_UKL)/.config FORCE
+	$(Q)cmp -s $< $(KO_UKL)/ukl-app.a || cp $< $(KO_UKL)/ukl-app.a
+	$(Q)$(call kbuild,$(KO_UKL),vmlinux)
+	$(Q)cmp -s $(KO_UKL)/vmlinux $@ || { cp $(KO_UKL)/vmlinux $@.tmp && mv $@.tmp $@; }
+
+# The baseline's initramfs: the user-mode program as /NAME, and a console.
+$(APP_BUILD)/initramfs.list: FORCE
+	$(call write-if-changed,$@,'dir /dev 0755 0 0' \
+		'nod /dev/console 0600 0 0 c 5 1' \
+		'file /$(APP_NAME) $(APP_BUILD)/$(APP_NAME).user 0755 0 0')
+quiet_cmd_cpio = CPIO    $(APP_NAME)/$(notdir $@)
+      cmd_cpio = $(KO_BASE)/usr/gen_init_cpio $< > $@
+$(APP_BUILD)/initramfs.cpio: $(APP_BUILD)/initramfs.list $(APP_BUILD)/$(APP_NAME).user $(KO_BASE)/vmlinux
+	$(call cmd,cpio)
+
+PHONY += app ukl-image baseline-image
+app: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/$(APP_NAME).user ## compile and link APP (both the UKL archive and the baseline program)
+ukl-image: $(APP_BUILD)/vmlinux ## build the UKL image of APP: build/apps/NAME/vmlinux
+baseline-image: $(APP_BUILD)/initramfs.cpio $(KO_BASE)/vmlinux ## build the baseline kernel and APP's initramfs

@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared make machinery, in the manner of the kernel's scripts/Kbuild.include.
+#
+#   quiet_cmd_foo = LABEL   $@      (one short line per step)
+#   cmd_foo       = the command     (shown in full with V=1)
+#   $(call cmd,foo)                 runs it
+#
+# make -s shows nothing at all.
+
+ifeq ($(origin V),command line)
+  KBUILD_VERBOSE := $(V)
+endif
+KBUILD_VERBOSE ?= 0
+
+ifeq ($(KBUILD_VERBOSE),1)
+  quiet :=
+  Q :=
+else
+  quiet := quiet_
+  Q := @
+endif
+
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+  quiet := silent_
+endif
+
+# echo-cmd prints the quiet (or full) form of cmd_$(1); escsq escapes single quotes.
+squote := '
+escsq = $(subst $(squote),'\$(squote)',$1)
+echo-cmd = $(if $($(quiet)cmd_$(1)),echo '  $(call escsq,$($(quiet)cmd_$(1)))';)
+cmd = @set -e; $(echo-cmd) $(cmd_$(1))
+
+# Announce a long step that is not a single command (e.g. a sub-make).
+# $(call say,LABEL,what)
+say = $(if $(filter silent_,$(quiet)),:,printf '  %-8s %s\n' '$(1)' '$(2)')
+
+# A target that is written only when its content changes, so that make's
+# timestamps follow content, not the last time a rule ran.
+# $(call write-if-changed,file,content)
+define write-if-changed
+	$(Q)mkdir -p $(dir $(1)); printf '%s\n' $(2) > $(1).tmp; \
+	if cmp -s $(1).tmp $(1); then rm -f $(1).tmp; else mv -f $(1).tmp $(1); fi
+endef

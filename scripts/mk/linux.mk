@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0
+# Linux 6.12: extract -> patch -> configure (two configs) -> build.
+#
+#   $(O)/linux/src      the extracted tree, a git repo (tag ukl-base = pristine)
+#   $(O)/linux-ukl      O= build with CONFIG_UKL=y  (vmlinux links the app archive)
+#   $(O)/linux-base     O= build of the same tree and base config, CONFIG_UKL=n
+
+##@ Linux
+LINUX_TARBALL := /usr/src/linux-source-6.12.tar.xz
+KSRC := $(O)/linux/src
+KO_UKL := $(O)/linux-ukl
+KO_BASE := $(O)/linux-base
+LINUX_PATCHES := $(TOP)/linux-patches/series $(wildcard $(TOP)/linux-patches/*.patch)
+CONFIG_FRAGMENTS_BASE := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/baseline.config
+CONFIG_FRAGMENTS_UKL := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/ukl.config
+KMAKE = $(MAKE) -C $(KSRC) ARCH=x86_64 -j$(JOBS)
+
+# The pristine tree, from Debian's tarball or from LINUX_SRC (copied, never
+# patched in place).
+quiet_cmd_extract_linux = EXTRACT $(or $(LINUX_SRC),$(LINUX_TARBALL))
+      cmd_extract_linux = $(TOP)/scripts/extract-source $(KSRC) $(or $(LINUX_SRC),$(LINUX_TARBALL)) && \
+			  sed -n 's/^VERSION = /v/p;s/^PATCHLEVEL = /./p;s/^SUBLEVEL = /./p' $(KSRC)/Makefile | \
+			  tr -d '\n' > $(O)/linux/version && \
+			  { dpkg-query -W -f='linux-source-6.12 $${Version}\n' linux-source-6.12 2>/dev/null || true; } \
+			  > $(O)/linux/debian-version
+$(O)/linux/.stamp-extracted: | $(DEPS_STAMP)
+	$(Q)mkdir -p $(O)/linux
+	$(call cmd,extract_linux)
+	$(Q)grep -q '^VERSION = 6$$' $(KSRC)/Makefile && grep -q '^PATCHLEVEL = 12$$' $(KSRC)/Makefile || \
+	  { echo "error: $(or $(LINUX_SRC),$(LINUX_TARBALL)) is not a Linux 6.12 tree" >&2; exit 1; }
+	$(Q)touch $@
+
+# apply-series resets the tree to ukl-base and applies the whole series; the
+# ukl/ directory of the kernel tree is the project's ukl-lib/.
+$(O)/linux/.stamp-patched: $(O)/linux/.stamp-extracted $(LINUX_PATCHES)
+	$(Q)$(TOP)/scripts/apply-series $(KSRC) $(TOP)/linux-patches
+	$(Q)ln -sfn $(TOP)/ukl-lib $(KSRC)/ukl
+	$(Q)touch $@
+
+# A config: allnoconfig + the fragments, through the kernel's merge_config.
+# Every value a fragment asks for must reach the final .config.
+# $(1): build dir, $(2): fragments
+define kconfig-rule
+$(1)/.config: $(O)/linux/.stamp-patched $(2) $(TOP)/Kconfig.ukl
+	$$(Q)$$(call say,CONFIG,$$(notdir $(1)) [$$(notdir $(2))])
+	$$(Q)mkdir -p $(1)
+	$$(Q)cd $(KSRC) && ARCH=x86_64 $(KSRC)/scripts/kconfig/merge_config.sh \
+		-n -O $(1) $(2) > $(1)/config.log 2>&1 </dev/null || \
+		{ cat $(1)/config.log >&2; rm -f $(1)/.config; exit 1; }
+	$$(Q)if grep -B1 -A2 'not in final .config' $(1)/config.log >&2; then \
+		echo "error: the config fragments ask for values Kconfig did not accept (see above)" >&2; \
+		rm -f $(1)/.config; exit 1; fi
+endef
+$(eval $(call kconfig-rule,$(KO_UKL),$(CONFIG_FRAGMENTS_UKL)))
+$(eval $(call kconfig-rule,$(KO_BASE),$(CONFIG_FRAGMENTS_BASE)))
+
+# Kernel builds: kbuild tracks its own dependencies, so the sub-make always
+# runs; its output goes to a log unless V=1.
+# $(call kbuild,build dir,targets,label)
+kbuild = $(call say,KERNEL,$(notdir $(1)) $(2) (log: $(1)/build.log)); \
+	 if [ "$(KBUILD_VERBOSE)" = 1 ]; then $(KMAKE) O=$(1) $(2); \
+	 else $(KMAKE) O=$(1) $(2) > $(1)/build.log 2>&1 || \
+	   { tail -n 40 $(1)/build.log >&2; echo "error: kernel build failed; full log: $(1)/build.log" >&2; exit 1; }; fi
+
+$(KO_BASE)/vmlinux: $(KO_BASE)/.config FORCE
+	$(Q)$(call kbuild,$(KO_BASE),vmlinux)
+
+PHONY += linux-source linux-export menuconfig linux-clean baseline-kernel
+linux-source: $(O)/linux/.stamp-patched ## extract Linux 6.12 and apply linux-patches/
+linux-export: ## write the commits made in build/linux/src back into linux-patches/
+	$(Q)$(TOP)/scripts/export-series $(KSRC) $(TOP)/linux-patches
+	$(Q)touch $(O)/linux/.stamp-patched
+menuconfig: $(KO_UKL)/.config ## open the UKL kernel's config (build/linux-ukl/.config)
+	$(Q)$(KMAKE) O=$(KO_UKL) menuconfig
+baseline-kernel: $(KO_BASE)/vmlinux ## build the baseline kernel (CONFIG_UKL=n)
+linux-clean: ## remove the extracted tree and both kernel builds
+	$(Q)rm -rf $(O)/linux $(KO_UKL) $(KO_BASE)

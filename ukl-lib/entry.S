@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * UKL syscall entry and return: the app's half of entry_SYSCALL_64.
+ *
+ * The app runs in ring 0 on its own (user-half) stack with the kernel's
+ * GS base and its own FS base (TLS).  glibc reaches the kernel with
+ * "call __ukl_syscall" where a normal program executes "syscall", with
+ * the same registers: rax = number, rdi, rsi, rdx, r10, r8, r9 = arguments,
+ * result in rax, rcx and r11 clobbered, everything else preserved.
+ *
+ * __ukl_syscall builds the pt_regs frame that the syscall instruction's
+ * entry would build, at the top of the task's kernel stack, describing a
+ * user-mode caller (cs = __USER_CS).  Everything past that point is the
+ * kernel's own syscall path (do_syscall_64: entry work, dispatch, exit
+ * work with signal delivery and rescheduling).  The return restores the
+ * frame in ring 0: no SWAPGS, no CR3 switch, no SYSRET.
+ */
+#include <linux/linkage.h>
+#include <asm/segment.h>
+#include <asm/errno.h>
+#include <asm/asm-offsets.h>
+#include <asm/percpu.h>
+#include <asm/processor-flags.h>
+#include <asm/smap.h>
+#include <asm/ptrace-abi.h>
+#include "calling.h"
+
+	.code64
+	.section .text, "ax"
+
+SYM_CODE_START(__ukl_syscall)
+	/*
+	 * On the app's stack: 0(%rsp) return address.  Save the app's flags
+	 * and switch stacks with interrupts off, as the syscall instruction
+	 * would (it clears IF, DF and AC through MSR_SYSCALL_MASK).
+	 */
+	pushfq
+	cli
+	cld
+	ASM_CLAC
+	movq	%rsp, %r11			/* 0(%r11) flags, 8(%r11) return address */
+	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
+
+	/* The frame of a syscall from user mode, at task_pt_regs(current). */
+	pushq	$__USER_DS			/* pt_regs->ss */
+	leaq	16(%r11), %rcx
+	pushq	%rcx				/* pt_regs->sp: the app's, after return */
+	movq	8(%r11), %rcx			/* rcx = return address, as syscall sets it */
+	movq	(%r11), %r11			/* r11 = flags, as syscall sets it */
+	pushq	%r11				/* pt_regs->flags */
+	pushq	$__USER_CS			/* pt_regs->cs */
+	pushq	%rcx				/* pt_regs->ip */
+	pushq	%rax				/* pt_regs->orig_ax */
+
+	PUSH_AND_CLEAR_REGS rax=$-ENOSYS
+
+	movq	%rsp, %rdi
+	movslq	%eax, %rsi
+	call	ukl_do_syscall			/* returns with IRQs disabled */
+	jmp	.Lukl_return
+SYM_CODE_END(__ukl_syscall)
+
+/*
+ * void ukl_return_to_app(struct pt_regs *regs): the frame is at the top
+ * of the current kernel stack; whatever the C caller had below it is
+ * dropped.  Interrupts are disabled.
+ */
+SYM_CODE_START(ukl_return_to_app)
+	movq	%rdi, %rsp
+.Lukl_return:
+	/*
+	 * The frame says user mode; the app is ring-0 code.  Return with
+	 * kernel segments, and with EFLAGS.AC set so that SMAP lets the app
+	 * touch its user-half stack and heap.  IRET restores IF.
+	 */
+	movq	$__KERNEL_CS, CS(%rsp)
+	movq	$__KERNEL_DS, SS(%rsp)
+	orq	$X86_EFLAGS_AC, EFLAGS(%rsp)
+	POP_REGS
+	addq	$8, %rsp			/* skip orig_ax */
+	iretq
+SYM_CODE_END(ukl_return_to_app)

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The C half of __ukl_syscall (entry.S): refuse what a UKL app cannot do,
+ * then run the syscall through the kernel's own x86-64 syscall path.
+ */
+#include <linux/kernel.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/uaccess.h>
+#include <linux/ptrace.h>
+#include <uapi/linux/sched.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
+#include "ukl.h"
+
+/*
+ * App text and data live in the kernel image and are shared by every task
+ * of the app, not copied: a new process (fork, or clone without CLONE_VM)
+ * would share them with its parent, and exec would leave them behind.
+ * Threads (clone with CLONE_VM) are fine.
+ */
+static const char *ukl_refused(const struct pt_regs *regs, int nr)
+{
+	u64 flags;
+
+	switch (nr) {
+	case __NR_fork:
+		return "fork";
+	case __NR_vfork:
+		return "vfork";
+	case __NR_execve:
+		return "execve";
+	case __NR_execveat:
+		return "execveat";
+	case __NR_clone:
+		return regs->di & CLONE_VM ? NULL : "clone without CLONE_VM";
+	case __NR_clone3:
+		/* Interrupts are off here: no faulting in the argument. */
+		if (regs->si < sizeof(flags) ||
+		    copy_from_user_nofault(&flags, (u64 __user *)regs->di,
+					   sizeof(flags)))
+			return NULL;	/* let clone3 report the bad argument */
+		return flags & CLONE_VM ? NULL : "clone3 without CLONE_VM";
+	}
+	return NULL;
+}
+
+__visible void ukl_do_syscall(struct pt_regs *regs, int nr)
+{
+	const char *what = ukl_refused(regs, nr);
+
+	if (unlikely(what)) {
+		pr_warn_ratelimited("ukl: %s (pid %d): %s is not supported for UKL apps, returning -ENOSYS\n",
+				    current->comm, task_pid_nr(current), what);
+		nr = -1;	/* no syscall: do_syscall_64 leaves ax = -ENOSYS */
+	}
+	do_syscall_64(regs, nr);
+}
