@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# The test suite: host checks, build checks, boot tests, bad input.
+# tests/run-tests runs each program (TAP), keeps its output under
+# $(O)/tests/, and ends with "N passed, N failed".
+
+##@ Test
+TEST_PROGS := \
+	tests/host/test-verdict \
+	tests/build/libc \
+	tests/build/image \
+	tests/boot/hello \
+	tests/boot/smoke \
+	tests/bad-input/app-errors \
+	tests/bad-input/host-errors
+
+# The images the tests boot: the default app and the smoke test.
+TEST_APPS := $(TOP)/app-template $(TOP)/tests/apps/smoke
+
+PHONY += test test-images
+test-images: ## build the images the boot tests use
+	$(Q)$(foreach a,$(TEST_APPS),$(MAKE) -s --no-print-directory APP=$(a) ukl-image baseline-image &&) true
+
+test: test-images ## run the whole suite; the last line is "N passed, N failed"
+	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) \
+		$(TOP)/tests/run-tests --logdir $(O)/tests/results $(addprefix $(TOP)/,$(TEST_PROGS))

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+# boot.sh - boot an app's image for a boot test; source after tap.sh.
+#   UKL_TOP, UKL_O: the project and its build folder (set by make test)
+#
+#   boot_app ukl|baseline APP_NAME "ARGS" LOG
+#       boots the already built image, console to LOG; sets BOOT_STATUS to
+#       run-qemu's exit status (the app's status, or 124-127).
+#   boot_verdict LOG verdict.py-options...
+#       ok/not ok from scripts/verdict.py (status, result lines, clean log)
+
+: "${UKL_TOP:?}" "${UKL_O:?}"
+
+boot_app() {
+	_kind=$1 _app=$2 _args=$3 _log=$4
+	_a=$UKL_O/apps/$_app
+	set -- "$UKL_TOP/scripts/run-qemu" --quiet --accel "${ACCEL:-auto}" \
+		--probe-cache "$UKL_O/.accel-probe" --timeout "${TIMEOUT:-120}" --log "$_log"
+	case $_kind in
+	ukl)	set -- "$@" --kernel "$_a/vmlinux" --append "-- $_args" ;;
+	baseline) set -- "$@" --kernel "$UKL_O/linux-base/vmlinux" \
+			--initrd "$_a/initramfs.cpio" --append "rdinit=/$_app -- $_args" ;;
+	*)	tap_bail "boot_app: unknown kind $_kind" ;;
+	esac
+	BOOT_STATUS=0
+	"$@" 2>"$_log.runner" || BOOT_STATUS=$?
+}
+
+boot_verdict() {
+	_log=$1
+	shift
+	if _v=$(python3 "$UKL_TOP/scripts/verdict.py" --log "$_log" "$@" 2>&1); then
+		tap_ok "verdict: $_v"
+	else
+		tap_fail "verdict: $(printf '%s\n' "$_v" | head -n 1)" "$_v" \
+			"runner: $(cat "$_log.runner" 2>/dev/null)" "last console lines:" \
+			"$(tail -n 25 "$_log")"
+	fi
+}
