@@ -20,7 +20,6 @@
 #include <asm/errno.h>
 #include <asm/asm-offsets.h>
 #include <asm/percpu.h>
-#include <asm/processor-flags.h>
 #include <asm/smap.h>
 #include <asm/ptrace-abi.h>
 #include "calling.h"
@@ -32,7 +31,8 @@ SYM_CODE_START(__ukl_syscall)
 	/*
 	 * On the app's stack: 0(%rsp) return address.  Save the app's flags
 	 * and switch stacks with interrupts off, as the syscall instruction
-	 * would (it clears IF, DF and AC through MSR_SYSCALL_MASK).
+	 * would (it clears IF, DF and AC through MSR_SYSCALL_MASK).  UKL
+	 * kernels run without SMAP, so the app's user-half stack is readable.
 	 */
 	pushfq
 	cli
@@ -69,13 +69,11 @@ SYM_CODE_START(ukl_return_to_app)
 	movq	%rdi, %rsp
 .Lukl_return:
 	/*
-	 * The frame says user mode; the app is ring-0 code.  Return with
-	 * kernel segments, and with EFLAGS.AC set so that SMAP lets the app
-	 * touch its user-half stack and heap.  IRET restores IF.
+	 * The frame says user mode; the app is ring-0 code: return with
+	 * kernel segments.  IRET restores IF.
 	 */
 	movq	$__KERNEL_CS, CS(%rsp)
 	movq	$__KERNEL_DS, SS(%rsp)
-	orq	$X86_EFLAGS_AC, EFLAGS(%rsp)
 	POP_REGS
 	addq	$8, %rsp			/* skip orig_ax */
 	iretq

@@ -20,14 +20,6 @@ ifeq ($(strip $(APP_SRCS)),)
 endif
 APP_OBJS := $(patsubst %.c,$(APP_BUILD)/obj/%.o,$(APP_SRCS))
 
-# The kernel's UAPI headers (linux/, asm/) for the app, from our own tree.
-UAPI := $(O)/linux/uapi
-UAPI_STAMP := $(UAPI)/.stamp-installed
-$(UAPI_STAMP): $(O)/linux/.stamp-patched
-	$(Q)$(call say,HDRINST,$(UAPI))
-	$(Q)$(KMAKE) O=$(O)/linux/uapi-build headers_install INSTALL_HDR_PATH=$(UAPI) >/dev/null
-	$(Q)touch $@
-
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
 LIBGCC := $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
 GLIBC_LIB := $(GLIBC_SYSROOT)/usr/lib
@@ -37,15 +29,14 @@ GLIBC_LIB := $(GLIBC_SYSROOT)/usr/lib
 UKL_CFLAGS := -O2 -g -std=gnu11 -Wall \
 	-mcmodel=kernel -mno-red-zone -fno-pic -fno-pie \
 	-fno-stack-protector -fcf-protection=none \
-	-nostdinc -isystem $(GLIBC_SYSROOT)/usr/include -isystem $(UAPI)/include \
-	-isystem $(GCC_INCLUDE)
+	-nostdinc -isystem $(GLIBC_SYSROOT)/usr/include -isystem $(GCC_INCLUDE)
 APP_ALL_CFLAGS := $(UKL_CFLAGS) $(APP_CFLAGS)
 
 # Rewritten only when the flags change, so a flag change recompiles.
 $(APP_BUILD)/cflags: FORCE
 	$(call write-if-changed,$@,'$(APP_ALL_CFLAGS)')
 
-APP_DEPS := $(APP_BUILD)/cflags $(GLIBC_STAMP) $(UAPI_STAMP)
+APP_DEPS := $(APP_BUILD)/cflags $(GLIBC_STAMP)
 
 quiet_cmd_app_cc = CC      $(APP_NAME)/$(notdir $<)
       cmd_app_cc = mkdir -p $(dir $@) && $(CC) $(APP_ALL_CFLAGS) -MMD -MP -c -o $@ $<
@@ -63,10 +54,33 @@ quiet_cmd_as_user = AS      $(APP_NAME)/$(notdir $@)
 $(APP_BUILD)/user-syscall.o: $(LINK)/user-syscall.S $(APP_DEPS)
 	$(call cmd,as_user)
 
+# The app-side runtime that replaces Debian's libgcc_eh and the libgcc
+# members that use the red zone (link/rt/): shared by all apps.
+RT := $(O)/rt
+RT_LIB := $(RT)/libukl-rt.a
+RT_SOFTFP := letf2 unordtf2 eqtf2 getf2
+RT_OBJS := $(RT)/unwind.o $(RT)/sfp-exceptions.o $(patsubst %,$(RT)/%.o,$(RT_SOFTFP))
+RT_SOFTFP_FLAGS := -include $(LINK)/rt/soft-fp-glue.h -I$(GLIBC_TREE)/soft-fp \
+	-I$(GLIBC_TREE)/sysdeps/x86/fpu -I$(GLIBC_TREE)/stdlib -w
+
+quiet_cmd_rt_cc = CC      rt/$(notdir $@)
+      cmd_rt_cc = mkdir -p $(RT) && $(CC) $(UKL_CFLAGS) $(RT_EXTRA) -c -o $@ $<
+$(RT)/cflags: FORCE
+	$(call write-if-changed,$@,'$(UKL_CFLAGS)')
+$(RT)/%.o: $(LINK)/rt/%.c $(GLIBC_STAMP) $(RT)/cflags
+	$(call cmd,rt_cc)
+$(patsubst %,$(RT)/%.o,$(RT_SOFTFP)): RT_EXTRA = $(RT_SOFTFP_FLAGS)
+$(RT)/%.o: $(GLIBC_TREE)/soft-fp/%.c $(LINK)/rt/soft-fp-glue.h $(GLIBC_STAMP) $(RT)/cflags
+	$(call cmd,rt_cc)
+quiet_cmd_rt_ar = AR      rt/$(notdir $@)
+      cmd_rt_ar = rm -f $@ && $(AR) rcsD $@ $^
+$(RT_LIB): $(RT_OBJS)
+	$(call cmd,rt_ar)
+
 # glibc's static start files and libraries, in link order.
 APP_CRT_BEGIN := $(GLIBC_LIB)/crt1.o $(GLIBC_LIB)/crti.o
 APP_CRT_END := $(GLIBC_LIB)/crtn.o
-APP_LIBS := --start-group $(GLIBC_LIB)/libc.a $(GLIBC_LIB)/libm.a $(LIBGCC) --end-group
+APP_LIBS := --start-group $(GLIBC_LIB)/libc.a $(GLIBC_LIB)/libm.a $(RT_LIB) $(LIBGCC) --end-group
 APP_LINK_INPUTS := $(APP_CRT_BEGIN) $(APP_OBJS) $(APP_BUILD)/app-info.o
 
 # 1. The baseline program: the very same objects and libc, linked as an
@@ -76,14 +90,14 @@ APP_LINK_INPUTS := $(APP_CRT_BEGIN) $(APP_OBJS) $(APP_BUILD)/app-info.o
 quiet_cmd_ld_user = LD      $(APP_NAME)/$(notdir $@) [baseline, user mode]
       cmd_ld_user = $(LD) -static -z noexecstack -o $@ -e _start \
 		    $(APP_LINK_INPUTS) $(APP_BUILD)/user-syscall.o $(APP_LIBS) $(APP_CRT_END)
-$(APP_BUILD)/$(APP_NAME).user: $(APP_LINK_INPUTS) $(APP_BUILD)/user-syscall.o $(LIBGCC)
+$(APP_BUILD)/$(APP_NAME).user: $(APP_LINK_INPUTS) $(APP_BUILD)/user-syscall.o $(RT_LIB) $(LIBGCC)
 	$(call cmd,ld_user)
 
 # 2. The UKL side: one relocatable object with the sections vmlinux places.
 quiet_cmd_ld_partial = LD -r    $(APP_NAME)/$(notdir $@)
       cmd_ld_partial = $(LD) -r -d --orphan-handling=error -T $(LINK)/app.lds -o $@ \
 		       $(APP_LINK_INPUTS) $(APP_LIBS) $(APP_CRT_END)
-$(APP_BUILD)/app-partial.o: $(APP_LINK_INPUTS) $(LINK)/app.lds $(APP_BUILD)/$(APP_NAME).user
+$(APP_BUILD)/app-partial.o: $(APP_LINK_INPUTS) $(RT_LIB) $(LINK)/app.lds $(APP_BUILD)/$(APP_NAME).user
 	$(call cmd,ld_partial)
 
 # 3. Namespace: every symbol gets the "app." prefix; the imports get their
