@@ -41,14 +41,20 @@ SYM_CODE_START(__ukl_syscall)
 	movq	%rsp, %r11			/* 0(%r11) flags, 8(%r11) return address */
 	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
 
-	/* The frame of a syscall from user mode, at task_pt_regs(current). */
+	/*
+	 * The frame of a syscall from user mode, at task_pt_regs(current),
+	 * exactly as if the app had called "syscall; ret": sp points at the
+	 * return address and ip at the ret.  Signal frames, rt_sigreturn and
+	 * clone children (glibc's clone puts a return address on the child's
+	 * stack) then behave as with the user-mode stub of the baseline.
+	 */
 	pushq	$__USER_DS			/* pt_regs->ss */
-	leaq	16(%r11), %rcx
-	pushq	%rcx				/* pt_regs->sp: the app's, after return */
-	movq	8(%r11), %rcx			/* rcx = return address, as syscall sets it */
+	leaq	8(%r11), %rcx
+	pushq	%rcx				/* pt_regs->sp */
 	movq	(%r11), %r11			/* r11 = flags, as syscall sets it */
 	pushq	%r11				/* pt_regs->flags */
 	pushq	$__USER_CS			/* pt_regs->cs */
+	leaq	ukl_syscall_ret(%rip), %rcx	/* rcx = ip, as syscall sets it */
 	pushq	%rcx				/* pt_regs->ip */
 	pushq	%rax				/* pt_regs->orig_ax */
 
@@ -59,6 +65,11 @@ SYM_CODE_START(__ukl_syscall)
 	call	ukl_do_syscall			/* returns with IRQs disabled */
 	jmp	.Lukl_return
 SYM_CODE_END(__ukl_syscall)
+
+/* The "ret" of "syscall; ret": back to the app, in ring 0. */
+SYM_CODE_START(ukl_syscall_ret)
+	ret
+SYM_CODE_END(ukl_syscall_ret)
 
 /*
  * void ukl_return_to_app(struct pt_regs *regs): the frame is at the top

@@ -151,6 +151,8 @@ static int ukl_load_binary(struct linux_binprm *bprm)
 		return ret;
 	set_personality_64bit();
 	setup_new_exec(bprm);
+	/* Named after the app, not after the file that started it. */
+	__set_task_comm(current, ukl_app_name, true);
 
 	ret = setup_arg_pages(bprm, STACK_TOP, EXSTACK_DISABLE_X);
 	if (ret)
