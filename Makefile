@@ -48,21 +48,23 @@ include $(TOP)/scripts/mk/app.mk
 include $(TOP)/scripts/mk/run.mk
 include $(TOP)/scripts/mk/test.mk
 
+##@ Build
 PHONY += all
 all: ukl-image baseline-image ## build the UKL image and the baseline for APP
 
+##@ Clean
 PHONY += clean distclean
 clean: ## remove built apps and kernel objects, keep extracted and built sources
 	$(Q)$(call say,CLEAN,apps and kernels)
 	$(Q)rm -rf $(O)/apps $(O)/linux-ukl $(O)/linux-base $(O)/tests
-distclean: ## remove the whole build folder ($(O))
+distclean: ## remove the whole build folder (build/, or O=)
 	$(Q)$(call say,CLEAN,$(O))
 	$(Q)rm -rf $(O)
 
+##@ Help
 PHONY += help
 help: ## this list
 	@echo 'Unikernel Linux (UKL) -- build folder: $(O)'
-	@echo
 	@awk 'BEGIN { FS = ":.*## " } \
 	     /^##@/ { printf "\n%s:\n", substr($$0, 5); next } \
 	     /^[a-zA-Z0-9_.%-]+:.*## / { printf "  %-18s - %s\n", $$1, $$2 }' \
