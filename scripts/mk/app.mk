@@ -82,6 +82,8 @@ APP_CRT_BEGIN := $(GLIBC_LIB)/crt1.o $(GLIBC_LIB)/crti.o
 APP_CRT_END := $(GLIBC_LIB)/crtn.o
 APP_LIBS := --start-group $(GLIBC_LIB)/libc.a $(GLIBC_LIB)/libm.a $(RT_LIB) $(LIBGCC) --end-group
 APP_LINK_INPUTS := $(APP_CRT_BEGIN) $(APP_OBJS) $(APP_BUILD)/app-info.o
+# Installed by the glibc build.
+$(APP_CRT_BEGIN) $(APP_CRT_END) $(GLIBC_LIB)/libc.a $(GLIBC_LIB)/libm.a: $(GLIBC_STAMP) ;
 
 # 1. The baseline program: the very same objects and libc, linked as an
 #    ordinary static executable whose __ukl_syscall is a real syscall.
