@@ -57,6 +57,22 @@ static int ukl_populate_stack(struct mm_struct *mm, unsigned long sp)
 
 #define UKL_AUXV_WORDS	(2 * 24)
 
+/*
+ * Store pointers to @count consecutive strings starting at *@str (copied to
+ * the stack by exec), then a NULL, at *@sp; advance both.
+ */
+static int ukl_put_vector(unsigned long __user **sp, unsigned long *str, int count)
+{
+	for (; count > 0; count--) {
+		size_t len = strnlen_user((void __user *)*str, MAX_ARG_STRLEN);
+
+		if (!len || len > MAX_ARG_STRLEN || put_user(*str, (*sp)++))
+			return -EFAULT;
+		*str += len;
+	}
+	return put_user(0, (*sp)++);
+}
+
 /* argc, argv[], envp[], auxv[] on the new stack, as the ELF loader does. */
 static int ukl_create_tables(struct linux_binprm *bprm)
 {
@@ -109,24 +125,10 @@ static int ukl_create_tables(struct linux_binprm *bprm)
 	if (put_user(argc, sp++))
 		return -EFAULT;
 	str = mm->arg_start;
-	for (; argc > 0; argc--) {
-		size_t len = strnlen_user((void __user *)str, MAX_ARG_STRLEN);
-
-		if (!len || len > MAX_ARG_STRLEN || put_user(str, sp++))
-			return -EFAULT;
-		str += len;
-	}
-	if (put_user(0, sp++))
+	if (ukl_put_vector(&sp, &str, argc))
 		return -EFAULT;
 	mm->arg_end = mm->env_start = str;
-	for (; envc > 0; envc--) {
-		size_t len = strnlen_user((void __user *)str, MAX_ARG_STRLEN);
-
-		if (!len || len > MAX_ARG_STRLEN || put_user(str, sp++))
-			return -EFAULT;
-		str += len;
-	}
-	if (put_user(0, sp++))
+	if (ukl_put_vector(&sp, &str, envc))
 		return -EFAULT;
 	mm->env_end = str;
 	if (copy_to_user(sp, auxv, (a - auxv) * sizeof(*a)))

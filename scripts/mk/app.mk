@@ -70,8 +70,11 @@ $(RT)/cflags: FORCE
 $(RT)/%.o: $(LINK)/rt/%.c $(GLIBC_STAMP) $(RT)/cflags
 	$(call cmd,rt_cc)
 $(patsubst %,$(RT)/%.o,$(RT_SOFTFP)): RT_EXTRA = $(RT_SOFTFP_FLAGS)
-$(RT)/%.o: $(GLIBC_TREE)/soft-fp/%.c $(LINK)/rt/soft-fp-glue.h $(GLIBC_STAMP) $(RT)/cflags
+$(patsubst %,$(RT)/%.o,$(RT_SOFTFP)): $(RT)/%.o: $(GLIBC_TREE)/soft-fp/%.c \
+		$(LINK)/rt/soft-fp-glue.h $(GLIBC_STAMP) $(RT)/cflags
 	$(call cmd,rt_cc)
+# Sources of the extracted, patched glibc tree.
+$(patsubst %,$(GLIBC_TREE)/soft-fp/%.c,$(RT_SOFTFP)): $(GLIBC_DIR)/.stamp-patched ;
 quiet_cmd_rt_ar = AR      rt/$(notdir $@)
       cmd_rt_ar = rm -f $@ && $(AR) rcsD $@ $^
 $(RT_LIB): $(RT_OBJS)

@@ -18,8 +18,13 @@ TEST_APPS := $(TOP)/app-template $(TOP)/tests/apps/smoke
 
 PHONY += test test-images
 test-images: ## build the images the boot tests use
-	$(Q)$(foreach a,$(TEST_APPS),$(MAKE) -s --no-print-directory APP=$(a) ukl-image baseline-image &&) true
+	$(Q)$(foreach a,$(TEST_APPS),$(MAKE) --no-print-directory APP=$(a) ukl-image baseline-image &&) true
 
 test: test-images ## run the whole suite; the last line is "N passed, N failed"
 	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) \
 		$(TOP)/tests/run-tests --logdir $(O)/tests/results $(addprefix $(TOP)/,$(TEST_PROGS))
+
+##@ Bench
+PHONY += bench
+bench: test-images ## boot-time benchmark, UKL vs baseline (table + build/bench/*.csv)
+	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) $(TOP)/tests/bench/boot-time
