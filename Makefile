@@ -57,7 +57,8 @@ PHONY += clean distclean
 clean: ## remove built apps and kernel objects, keep extracted and built sources
 	$(Q)$(call say,CLEAN,apps and kernels)
 	$(Q)rm -rf $(O)/apps $(O)/linux-ukl $(O)/linux-base $(O)/tests
-distclean: ## remove the whole build folder (build/, or O=)
+distclean: ## remove the whole build folder (refused while a source tree has unexported work)
+	$(Q)$(linux-keep-work) && $(glibc-keep-work)
 	$(Q)$(call say,CLEAN,$(O))
 	$(Q)rm -rf $(O)
 
@@ -78,6 +79,8 @@ help: ## this list
 	@echo '  GLIBC_SRC=DIR      - your own glibc 2.36 tree instead of glibc-source'
 	@echo '  ACCEL=auto|tcg|kvm - QEMU accelerator (auto: KVM only after a probe boot)'
 	@echo '  TIMEOUT=SECONDS    - outer timeout for each boot (default $(TIMEOUT))'
+	@echo '  QEMU_MEM=SIZE      - guest memory (default $(QEMU_MEM))'
+	@echo '  EXTRA_PACKAGES="p" - more Debian packages to check/install (e.g. for an app)'
 	@echo '  JOBS=N             - parallel jobs for the kernel and glibc builds'
 	@echo '  V=1                - show full commands'
 

@@ -27,6 +27,20 @@
 	.code64
 	.section .text, "ax"
 
+/*
+ * The "syscall; ret" the frame describes.  ukl_syscall_ret is the "ret":
+ * back to the app, in ring 0.  The two bytes before it stand for the
+ * syscall instruction: a syscall restarted after a signal (regs->ip -= 2,
+ * ax = orig_ax) re-enters __ukl_syscall from there, with rsp at the app's
+ * return address exactly as on the first entry.  A short jmp, spelt out
+ * so that it is two bytes like a syscall instruction.
+ */
+SYM_CODE_START(ukl_syscall_restart)
+	.byte	0xeb, __ukl_syscall - ukl_syscall_ret
+SYM_INNER_LABEL(ukl_syscall_ret, SYM_L_GLOBAL)
+	ret
+SYM_CODE_END(ukl_syscall_restart)
+
 SYM_CODE_START(__ukl_syscall)
 	/*
 	 * On the app's stack: 0(%rsp) return address.  Save the app's flags
@@ -66,10 +80,6 @@ SYM_CODE_START(__ukl_syscall)
 	jmp	.Lukl_return
 SYM_CODE_END(__ukl_syscall)
 
-/* The "ret" of "syscall; ret": back to the app, in ring 0. */
-SYM_CODE_START(ukl_syscall_ret)
-	ret
-SYM_CODE_END(ukl_syscall_ret)
 
 /*
  * void ukl_return_to_app(struct pt_regs *regs): the frame is at the top

@@ -136,6 +136,8 @@ static int ukl_create_tables(struct linux_binprm *bprm)
 	return 0;
 }
 
+static struct linux_binfmt ukl_format;
+
 static int ukl_load_binary(struct linux_binprm *bprm)
 {
 	struct pt_regs *regs = current_pt_regs();
@@ -172,8 +174,12 @@ static int ukl_load_binary(struct linux_binprm *bprm)
 		return ret;
 	finalize_exec(bprm);
 
+	mm->start_stack = bprm->p;
+	set_binfmt(&ukl_format);
+
 	/* Leave kernel_init() for the app in ring 0 (see ret_from_fork). */
 	set_thread_flag(TIF_UKL);
+	ELF_PLAT_INIT(regs, 0);		/* rdx = 0: no rtld_fini for _start */
 	start_thread(regs, (unsigned long)ukl_app_entry, bprm->p);
 	return 0;
 }

@@ -17,8 +17,18 @@
  * App text and data live in the kernel image and are shared by every task
  * of the app, not copied: a new process (fork, or clone without CLONE_VM)
  * would share them with its parent, and exec would leave them behind.
- * Threads (clone with CLONE_VM) are fine.
+ * Only threads (CLONE_VM | CLONE_THREAD) are allowed; a CLONE_VM child that
+ * is not a thread (posix_spawn, system) would exec.
  */
+static const char *ukl_refused_clone(u64 flags, bool clone3)
+{
+	if (!(flags & CLONE_VM))
+		return clone3 ? "clone3 without CLONE_VM" : "clone without CLONE_VM";
+	if (!(flags & CLONE_THREAD))
+		return clone3 ? "clone3 without CLONE_THREAD" : "clone without CLONE_THREAD";
+	return NULL;
+}
+
 static const char *ukl_refused(const struct pt_regs *regs, int nr)
 {
 	u64 flags;
@@ -33,14 +43,14 @@ static const char *ukl_refused(const struct pt_regs *regs, int nr)
 	case __NR_execveat:
 		return "execveat";
 	case __NR_clone:
-		return regs->di & CLONE_VM ? NULL : "clone without CLONE_VM";
+		return ukl_refused_clone(regs->di, false);
 	case __NR_clone3:
 		/* Interrupts are off here: no faulting in the argument. */
 		if (regs->si < sizeof(flags) ||
 		    copy_from_user_nofault(&flags, (u64 __user *)regs->di,
 					   sizeof(flags)))
-			return NULL;	/* let clone3 report the bad argument */
-		return flags & CLONE_VM ? NULL : "clone3 without CLONE_VM";
+			return "clone3 with unreadable arguments";
+		return ukl_refused_clone(flags, true);
 	}
 	return NULL;
 }

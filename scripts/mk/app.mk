@@ -20,8 +20,8 @@ ifeq ($(strip $(APP_SRCS)),)
 endif
 APP_OBJS := $(patsubst %.c,$(APP_BUILD)/obj/%.o,$(APP_SRCS))
 
-GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
-LIBGCC := $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
+GCC_INCLUDE = $(shell $(CC) -print-file-name=include 2>/dev/null)
+LIBGCC = $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
 GLIBC_LIB := $(GLIBC_SYSROOT)/usr/lib
 
 # The kernel code model: the app ends up in the top 2 GiB with the kernel;
@@ -32,9 +32,11 @@ UKL_CFLAGS := -O2 -g -std=gnu11 -Wall \
 	-nostdinc -isystem $(GLIBC_SYSROOT)/usr/include -isystem $(GCC_INCLUDE)
 APP_ALL_CFLAGS := $(UKL_CFLAGS) $(APP_CFLAGS)
 
-# Rewritten only when the flags change, so a flag change recompiles.
+# Rewritten only when the flags, the app's folder or its list of objects
+# change: any of these recompiles and relinks (two apps with the same folder
+# name share $(APP_BUILD); a removed source leaves the link).
 $(APP_BUILD)/cflags: FORCE
-	$(call write-if-changed,$@,'$(APP_ALL_CFLAGS)')
+	$(call write-if-changed,$@,'$(APP_ALL_CFLAGS)' '$(APP)' '$(APP_OBJS)')
 
 APP_DEPS := $(APP_BUILD)/cflags $(GLIBC_STAMP)
 
@@ -85,6 +87,8 @@ APP_CRT_BEGIN := $(GLIBC_LIB)/crt1.o $(GLIBC_LIB)/crti.o
 APP_CRT_END := $(GLIBC_LIB)/crtn.o
 APP_LIBS := --start-group $(GLIBC_LIB)/libc.a $(GLIBC_LIB)/libm.a $(RT_LIB) $(LIBGCC) --end-group
 APP_LINK_INPUTS := $(APP_CRT_BEGIN) $(APP_OBJS) $(APP_BUILD)/app-info.o
+APP_LINK_DEPS := $(APP_LINK_INPUTS) $(APP_CRT_END) $(GLIBC_LIB)/libc.a $(GLIBC_LIB)/libm.a \
+	$(RT_LIB) $(LIBGCC) $(APP_BUILD)/cflags
 # Installed by the glibc build.
 $(APP_CRT_BEGIN) $(APP_CRT_END) $(GLIBC_LIB)/libc.a $(GLIBC_LIB)/libm.a: $(GLIBC_STAMP) ;
 
@@ -95,14 +99,14 @@ $(APP_CRT_BEGIN) $(APP_CRT_END) $(GLIBC_LIB)/libc.a $(GLIBC_LIB)/libm.a: $(GLIBC
 quiet_cmd_ld_user = LD      $(APP_NAME)/$(notdir $@) [baseline, user mode]
       cmd_ld_user = $(LD) -static -z noexecstack -o $@ -e _start \
 		    $(APP_LINK_INPUTS) $(APP_BUILD)/user-syscall.o $(APP_LIBS) $(APP_CRT_END)
-$(APP_BUILD)/$(APP_NAME).user: $(APP_LINK_INPUTS) $(APP_BUILD)/user-syscall.o $(RT_LIB) $(LIBGCC)
+$(APP_BUILD)/$(APP_NAME).user: $(APP_LINK_DEPS) $(APP_BUILD)/user-syscall.o
 	$(call cmd,ld_user)
 
 # 2. The UKL side: one relocatable object with the sections vmlinux places.
 quiet_cmd_ld_partial = LD -r    $(APP_NAME)/$(notdir $@)
       cmd_ld_partial = $(LD) -r -d --orphan-handling=error -T $(LINK)/app.lds -o $@ \
 		       $(APP_LINK_INPUTS) $(APP_LIBS) $(APP_CRT_END)
-$(APP_BUILD)/app-partial.o: $(APP_LINK_INPUTS) $(RT_LIB) $(LINK)/app.lds $(APP_BUILD)/$(APP_NAME).user
+$(APP_BUILD)/app-partial.o: $(APP_LINK_DEPS) $(LINK)/app.lds $(APP_BUILD)/$(APP_NAME).user
 	$(call cmd,ld_partial)
 
 # 3. Namespace: every symbol gets the "app." prefix; the imports get their

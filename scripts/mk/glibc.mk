@@ -80,15 +80,8 @@ endif
 GLIBC_MAKE = cd $(GLIBC_OBJ) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 	$(MAKE) -j$(JOBS)
 
-# True when the tree holds work that is not in glibc-patches/ (the same test
-# as apply-series): such a tree is never removed or re-extracted.
-glibc-unexported = [ -d $(GLIBC_TREE)/.git ] && \
-	{ [ -n "$$(git -C $(GLIBC_TREE) status --porcelain --untracked-files=no)" ] || \
-	  { [ -f $(GLIBC_TREE)/.git/ukl-applied ] && \
-	    [ "$$(git -C $(GLIBC_TREE) rev-parse HEAD)" != "$$(cat $(GLIBC_TREE)/.git/ukl-applied)" ]; }; }
-glibc-keep-work = if $(glibc-unexported); then \
-	echo "error: $(GLIBC_TREE) has work that is not in glibc-patches/;" >&2; \
-	echo "  run 'make glibc-export' first (or remove the tree yourself)." >&2; exit 1; fi
+# Such a tree is never removed or re-extracted (scripts/check-exported).
+glibc-keep-work = $(TOP)/scripts/check-exported $(GLIBC_TREE) glibc-export
 
 $(GLIBC_DIR)/.dir:
 	$(Q)mkdir -p $(GLIBC_DIR) && touch $@

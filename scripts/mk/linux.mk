@@ -15,19 +15,27 @@ CONFIG_FRAGMENTS_BASE := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts
 CONFIG_FRAGMENTS_UKL := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/ukl.config
 KMAKE = $(MAKE) -C $(KSRC) ARCH=x86_64 -j$(JOBS)
 
+LINUX_SOURCE := $(if $(LINUX_SRC),$(abspath $(LINUX_SRC)),$(LINUX_TARBALL))
+linux-keep-work = $(TOP)/scripts/check-exported $(KSRC) linux-export
+
+# Which source the tree came from: a change (LINUX_SRC, or a new Debian
+# point release of the tarball) re-extracts, unless the tree holds work.
+$(O)/linux/source: FORCE
+	$(call write-if-changed,$@,'$(LINUX_SOURCE)')
+
 # The pristine tree, from Debian's tarball or from LINUX_SRC (copied, never
 # patched in place).
 quiet_cmd_extract_linux = EXTRACT $(or $(LINUX_SRC),$(LINUX_TARBALL))
-      cmd_extract_linux = $(TOP)/scripts/extract-source $(KSRC) $(or $(LINUX_SRC),$(LINUX_TARBALL)) && \
+      cmd_extract_linux = $(TOP)/scripts/extract-source $(KSRC) $(LINUX_SOURCE) && \
 			  sed -n 's/^VERSION = /v/p;s/^PATCHLEVEL = /./p;s/^SUBLEVEL = /./p' $(KSRC)/Makefile | \
 			  tr -d '\n' > $(O)/linux/version && \
 			  { dpkg-query -W -f='linux-source-6.12 $${Version}\n' linux-source-6.12 2>/dev/null || true; } \
 			  > $(O)/linux/debian-version
-$(O)/linux/.stamp-extracted: | $(DEPS_STAMP)
-	$(Q)mkdir -p $(O)/linux
+$(O)/linux/.stamp-extracted: $(O)/linux/source $(if $(LINUX_SRC),,$(LINUX_TARBALL)) | $(DEPS_STAMP)
+	$(Q)$(linux-keep-work)
 	$(call cmd,extract_linux)
 	$(Q)grep -q '^VERSION = 6$$' $(KSRC)/Makefile && grep -q '^PATCHLEVEL = 12$$' $(KSRC)/Makefile || \
-	  { echo "error: $(or $(LINUX_SRC),$(LINUX_TARBALL)) is not a Linux 6.12 tree" >&2; exit 1; }
+	  { echo "error: $(LINUX_SOURCE) is not a Linux 6.12 tree" >&2; exit 1; }
 	$(Q)touch $@
 
 # apply-series resets the tree to ukl-base and applies the whole series; the
@@ -73,5 +81,6 @@ linux-export: ## write the commits made in build/linux/src back into linux-patch
 menuconfig: $(KO_UKL)/.config ## open the UKL kernel's config (build/linux-ukl/.config)
 	$(Q)$(KMAKE) O=$(KO_UKL) menuconfig
 baseline-kernel: $(KO_BASE)/vmlinux ## build the baseline kernel (CONFIG_UKL=n)
-linux-clean: ## remove the extracted tree and both kernel builds
+linux-clean: ## remove the extracted tree and both kernel builds (refused while the tree has unexported work)
+	$(Q)$(linux-keep-work)
 	$(Q)rm -rf $(O)/linux $(KO_UKL) $(KO_BASE)

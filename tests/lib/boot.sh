@@ -4,7 +4,8 @@
 #
 #   boot_app ukl|baseline APP_NAME "ARGS" LOG
 #       boots the already built image, console to LOG; sets BOOT_STATUS to
-#       run-qemu's exit status (the app's status, or 124-127).
+#       run-qemu's exit status (the app's status, or 124-127).  Kernel
+#       parameters in $BOOT_KPARAMS go before the app's arguments.
 #   boot_verdict LOG verdict.py-options...
 #       ok/not ok from scripts/verdict.py (status, result lines, clean log)
 
@@ -16,9 +17,9 @@ boot_app() {
 	set -- "$UKL_TOP/scripts/run-qemu" --quiet --accel "${ACCEL:-auto}" \
 		--probe-cache "$UKL_O/.accel-probe" --timeout "${TIMEOUT:-120}" --log "$_log"
 	case $_kind in
-	ukl)	set -- "$@" --kernel "$_a/vmlinux" --append "-- $_args" ;;
-	baseline) set -- "$@" --kernel "$UKL_O/linux-base/vmlinux" \
-			--initrd "$_a/initramfs.cpio" --append "rdinit=/$_app -- $_args" ;;
+	ukl)	set -- "$@" --kernel "$_a/vmlinux" --append "${BOOT_KPARAMS:-} -- $_args" ;;
+	baseline) set -- "$@" --kernel "$UKL_O/linux-base/vmlinux" --initrd "$_a/initramfs.cpio" \
+			--append "rdinit=/$_app ${BOOT_KPARAMS:-} -- $_args" ;;
 	*)	tap_bail "boot_app: unknown kind $_kind" ;;
 	esac
 	BOOT_STATUS=0

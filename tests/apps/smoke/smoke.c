@@ -13,12 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <x86intrin.h>
+#include <fenv.h>
 
 static int failed, count;
 static int ukl;
@@ -61,6 +65,72 @@ static void on_usr1(int sig)
 	got_signal = sig;
 }
 
+/* SIGALRM with SA_RESTART: the third tick makes the blocked read() ready. */
+static int restart_pipe[2];
+static volatile int ticks;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (++ticks == 3)
+		write(restart_pipe[1], "r", 1);
+}
+
+static int restarted_read(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
+	struct itimerval it = { { 0, 20000 }, { 0, 20000 } };
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	char c = 0;
+	ssize_t n;
+
+	if (pipe(restart_pipe) || sigaction(SIGALRM, &sa, NULL) || setitimer(ITIMER_REAL, &it, NULL))
+		return 0;
+	n = read(restart_pipe[0], &c, 1);	/* interrupted twice, restarted */
+	setitimer(ITIMER_REAL, &off, NULL);
+	return n == 1 && c == 'r' && ticks >= 3;
+}
+
+/*
+ * A value live in %xmm8 across a system call that sleeps (the task is
+ * switched out): the app's SSE registers must be what it left there.
+ */
+static int xmm_survives_sleep(void)
+{
+	struct timespec nap = { 0, 5 * 1000 * 1000 };
+	double in = 2.718281828, out = 0;
+	long ret = 35;			/* __NR_nanosleep */
+
+	__asm__ volatile("movsd %[in], %%xmm8\n\t"
+			 "call __ukl_syscall\n\t"
+			 "movsd %%xmm8, %[out]"
+			 : [out] "=m"(out), "+a"(ret)
+			 : [in] "m"(in), "D"(&nap), "S"(0L)
+			 : "rcx", "r11", "xmm8", "memory", "cc");
+	return ret == 0 && out == in;
+}
+
+/* Compute without any system call for @seconds (the TSC is the clock). */
+static void spin(int seconds)
+{
+	struct timespec a, b, nap = { 0, 50 * 1000 * 1000 };
+	unsigned long long t0, t1, per_second;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	t0 = __rdtsc();
+	nanosleep(&nap, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	t1 = __rdtsc();
+	per_second = (t1 - t0) * 1000000000ULL /
+		     ((b.tv_sec - a.tv_sec) * 1000000000ULL + b.tv_nsec - a.tv_nsec);
+	t0 = __rdtsc();
+	while (__rdtsc() - t0 < seconds * per_second)
+		;
+}
+
+static time_t static_time;
+static int static_count;
+
 static double slow_sum(int n)
 {
 	double s = 0;
@@ -80,7 +150,7 @@ int main(int argc, char **argv)
 	double before, after;
 
 	ukl = argc > 1 && !strcmp(argv[1], "ukl");
-	printf("TAP version 13\n1..18\n");
+	printf("TAP version 13\n1..24\n");
 
 	check(ring() == (ukl ? 0 : 3), ukl ? "runs in ring 0" : "runs in ring 3");
 	check(getpid() == 1, "is pid 1");
@@ -134,6 +204,29 @@ int main(int argc, char **argv)
 	signal(SIGUSR1, on_usr1);
 	raise(SIGUSR1);
 	check(got_signal == SIGUSR1, "a signal handler runs (raise)");
+	check(restarted_read(), "SA_RESTART: a read interrupted by signals is restarted");
+
+	check(time(&static_time) > 0 && static_time > 0, "put_user into app .bss (time)");
+	check(ioctl(restart_pipe[0], FIONREAD, &static_count) == 0 && static_count == 0,
+	      "put_user into app .bss (ioctl FIONREAD)");
+
+	check(xmm_survives_sleep(), "%xmm8 survives a system call that sleeps");
+	fesetround(FE_UPWARD);
+	nanosleep(&nap, NULL);
+	check(fegetround() == FE_UPWARD, "MXCSR rounding mode survives sleeping");
+	fesetround(FE_TONEAREST);
+
+	/* A grace period in flight (the unmap frees a VMA through RCU), then
+	 * 4 s of pure computation: with a 3 s stall timeout on the kernel
+	 * command line, RCU must see the app's ticks as user time. */
+	small = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (small != MAP_FAILED)
+		munmap(small, 1 << 20);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	spin(4);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	check(t1.tv_sec - t0.tv_sec >= 3,
+	      "4 s of computation without a system call (the log must show no RCU stall)");
 
 	if (ukl) {
 		errno = 0;
