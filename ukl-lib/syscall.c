@@ -55,6 +55,12 @@ static const char *ukl_refused(const struct pt_regs *regs, int nr)
 	return NULL;
 }
 
+/*
+ * Called from __ukl_syscall with interrupts off, before the entry work of
+ * do_syscall_64(): the refusal check only reads user memory without
+ * faulting and prints rate-limited (printk is safe here, though lockdep
+ * and context tracking have not been told about the entry yet).
+ */
 __visible void ukl_do_syscall(struct pt_regs *regs, int nr)
 {
 	const char *what = ukl_refused(regs, nr);

@@ -26,5 +26,6 @@ test: test-images ## run the whole suite; the last line is "N passed, N failed"
 
 ##@ Bench
 PHONY += bench
-bench: test-images ## boot-time benchmark, UKL vs baseline (table + build/bench/*.csv)
+bench: ## boot-time benchmark of the default app, UKL vs baseline (table + build/bench/*.csv)
+	$(Q)$(MAKE) --no-print-directory APP=$(TOP)/app-template ukl-image baseline-image
 	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) $(TOP)/tests/bench/boot-time
