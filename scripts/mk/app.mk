@@ -26,11 +26,11 @@ GLIBC_LIB := $(GLIBC_SYSROOT)/usr/lib
 
 # The kernel code model: the app ends up in the top 2 GiB with the kernel;
 # no red zone, since interrupts taken in ring 0 push onto the app's stack.
-UKL_CFLAGS := -O2 -g -std=gnu11 -Wall \
+UKL_CFLAGS = -O2 -g -std=gnu11 -Wall \
 	-mcmodel=kernel -mno-red-zone -fno-pic -fno-pie \
 	-fno-stack-protector -fcf-protection=none \
 	-nostdinc -isystem $(GLIBC_SYSROOT)/usr/include -isystem $(GCC_INCLUDE)
-APP_ALL_CFLAGS := $(UKL_CFLAGS) $(APP_CFLAGS)
+APP_ALL_CFLAGS = $(UKL_CFLAGS) $(APP_CFLAGS)
 
 # Rewritten only when the flags, the app's folder or its list of objects
 # change: any of these recompiles and relinks (two apps with the same folder
