@@ -107,7 +107,7 @@ $(GLIBC_DIR)/.stamp-extracted: $(GLIBC_DIR)/source $(if $(GLIBC_SRC),,$(GLIBC_TA
 # apply-series resets the tree to ukl-base and applies the whole series (it
 # refuses a tree holding unexported work).
 $(GLIBC_DIR)/.stamp-patched: $(GLIBC_DIR)/.stamp-extracted $(GLIBC_PATCHES)
-	$(Q)$(TOP)/scripts/apply-series $(GLIBC_TREE) $(GLIBC_PATCHDIR)
+	$(Q)$(TOP)/scripts/apply-series $(GLIBC_TREE) $(GLIBC_PATCHDIR) glibc-export
 	$(Q)touch $@
 
 # Any change of sources or flags: a fresh build folder.

@@ -41,7 +41,7 @@ $(O)/linux/.stamp-extracted: $(O)/linux/source $(if $(LINUX_SRC),,$(LINUX_TARBAL
 # apply-series resets the tree to ukl-base and applies the whole series; the
 # ukl/ directory of the kernel tree is the project's ukl-lib/.
 $(O)/linux/.stamp-patched: $(O)/linux/.stamp-extracted $(LINUX_PATCHES)
-	$(Q)$(TOP)/scripts/apply-series $(KSRC) $(TOP)/linux-patches
+	$(Q)$(TOP)/scripts/apply-series $(KSRC) $(TOP)/linux-patches linux-export
 	$(Q)ln -sfn $(TOP)/ukl-lib $(KSRC)/ukl
 	$(Q)touch $@
 
