@@ -20,7 +20,9 @@
 
 ##@ glibc
 GLIBC_VERSION := 2.36
+GLIBC_PACKAGE := glibc-source
 GLIBC_TARBALL := /usr/src/glibc/glibc-$(GLIBC_VERSION).tar.xz
+$(eval $(call package-file,$(GLIBC_TARBALL),$(GLIBC_PACKAGE)))
 GLIBC_SOURCE := $(if $(GLIBC_SRC),$(abspath $(GLIBC_SRC)),$(GLIBC_TARBALL))
 GLIBC_DIR := $(O)/glibc
 GLIBC_TREE := $(GLIBC_DIR)/src
@@ -97,7 +99,7 @@ $(GLIBC_DIR)/configparms: FORCE | $(GLIBC_DIR)/.dir
 
 quiet_cmd_glibc_extract = EXTRACT glibc-$(GLIBC_VERSION) ($(GLIBC_SOURCE))
       cmd_glibc_extract = $(TOP)/scripts/extract-source $(GLIBC_TREE) $(GLIBC_SOURCE)
-$(GLIBC_DIR)/.stamp-extracted: $(GLIBC_DIR)/source $(if $(GLIBC_SRC),,$(GLIBC_TARBALL)) | $(DEPS_STAMP)
+$(GLIBC_DIR)/.stamp-extracted: $(GLIBC_DIR)/source $(if $(GLIBC_SRC),,$(GLIBC_TARBALL))
 	$(Q)$(glibc-keep-work)
 	$(call cmd,glibc_extract)
 	$(Q)grep -q '^#define VERSION "$(GLIBC_VERSION)' $(GLIBC_TREE)/version.h || \

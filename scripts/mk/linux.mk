@@ -6,7 +6,9 @@
 #   $(O)/linux-base     O= build of the same tree and base config, CONFIG_UKL=n
 
 ##@ Linux
+LINUX_PACKAGE := linux-source-6.12
 LINUX_TARBALL := /usr/src/linux-source-6.12.tar.xz
+$(eval $(call package-file,$(LINUX_TARBALL),$(LINUX_PACKAGE)))
 KSRC := $(O)/linux/src
 KO_UKL := $(O)/linux-ukl
 KO_BASE := $(O)/linux-base
@@ -29,9 +31,9 @@ quiet_cmd_extract_linux = EXTRACT $(or $(LINUX_SRC),$(LINUX_TARBALL))
       cmd_extract_linux = $(TOP)/scripts/extract-source $(KSRC) $(LINUX_SOURCE) && \
 			  sed -n 's/^VERSION = /v/p;s/^PATCHLEVEL = /./p;s/^SUBLEVEL = /./p' $(KSRC)/Makefile | \
 			  tr -d '\n' > $(O)/linux/version && \
-			  { dpkg-query -W -f='linux-source-6.12 $${Version}\n' linux-source-6.12 2>/dev/null || true; } \
+			  { dpkg-query -W -f='$(LINUX_PACKAGE) $${Version}\n' $(LINUX_PACKAGE) 2>/dev/null || true; } \
 			  > $(O)/linux/debian-version
-$(O)/linux/.stamp-extracted: $(O)/linux/source $(if $(LINUX_SRC),,$(LINUX_TARBALL)) | $(DEPS_STAMP)
+$(O)/linux/.stamp-extracted: $(O)/linux/source $(if $(LINUX_SRC),,$(LINUX_TARBALL))
 	$(Q)$(linux-keep-work)
 	$(call cmd,extract_linux)
 	$(Q)grep -q '^VERSION = 6$$' $(KSRC)/Makefile && grep -q '^PATCHLEVEL = 12$$' $(KSRC)/Makefile || \

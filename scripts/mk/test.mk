@@ -6,6 +6,7 @@
 ##@ Test
 TEST_PROGS := \
 	tests/host/test-verdict \
+	tests/host/deps-order \
 	tests/build/libc \
 	tests/build/image \
 	tests/boot/hello \
@@ -23,6 +24,16 @@ test-images: ## build the images the boot tests use
 test: test-images ## run the whole suite; the last line is "N passed, N failed"
 	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) \
 		$(TOP)/tests/run-tests --logdir $(O)/tests/results $(addprefix $(TOP)/,$(TEST_PROGS))
+
+# The README's two commands in a fresh Debian 12 root (scripts/test-fresh):
+# proof that the build installs everything it needs.  Each command gets
+# FRESH_TIMEOUT seconds; the logs stay in $(O)/fresh/.
+FRESH_TIMEOUT ?= 2400
+DEPS_GOAL_PACKAGES += $(if $(filter test-fresh,$(MAKECMDGOALS)),mmdebstrap)
+
+PHONY += test-fresh
+test-fresh: ## make run + make test in a fresh Debian 12 root made by mmdebstrap (root; ~15 min)
+	$(Q)$(TOP)/scripts/test-fresh $(O)/fresh $(FRESH_TIMEOUT)
 
 ##@ Bench
 PHONY += bench
