@@ -22,10 +22,11 @@
 #include <asm/percpu.h>
 #include <asm/smap.h>
 #include <asm/ptrace-abi.h>
+#include <asm/processor-flags.h>
 #include "calling.h"
 
 	.code64
-	.section .text, "ax"
+	.section .noinstr.text, "ax"
 
 /*
  * The "syscall; ret" the frame describes.  ukl_syscall_ret is the "ret":
@@ -45,13 +46,16 @@ SYM_CODE_START(__ukl_syscall)
 	/*
 	 * On the app's stack: 0(%rsp) return address.  Save the app's flags
 	 * and switch stacks with interrupts off, as the syscall instruction
-	 * would (it clears IF, DF and AC through MSR_SYSCALL_MASK).  UKL
-	 * kernels run without SMAP, so the app's user-half stack is readable.
+	 * would.  Its MSR_SYSCALL_MASK clears IF, DF, AC, TF and NT; here
+	 * the flags get the fixed value, as in entry_SYSENTER_compat: an NT
+	 * left set by the app would make the final IRET raise #GP, a TF
+	 * would single-step the kernel.  The frame keeps the app's flags,
+	 * which the return restores.  UKL kernels run without SMAP, so the
+	 * app's user-half stack is readable.
 	 */
 	pushfq
-	cli
-	cld
-	ASM_CLAC
+	pushq	$X86_EFLAGS_FIXED
+	popfq
 	movq	%rsp, %r11			/* 0(%r11) flags, 8(%r11) return address */
 	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
 
@@ -76,7 +80,7 @@ SYM_CODE_START(__ukl_syscall)
 
 	movq	%rsp, %rdi
 	movslq	%eax, %rsi
-	call	ukl_do_syscall			/* returns with IRQs disabled */
+	call	do_syscall_64			/* returns with IRQs disabled */
 	jmp	.Lukl_return
 SYM_CODE_END(__ukl_syscall)
 

@@ -5,17 +5,68 @@
  * status (N << 1) | 1.  If no such device is there, the caller panics as
  * the kernel always does when init exits.
  */
+#include <linux/console.h>
+#include <linux/delay.h>
 #include <linux/printk.h>
+#include <linux/tty.h>
+#include <linux/tty_driver.h>
 #include <linux/ukl.h>
 #include <asm/io.h>
+#include "ukl.h"
+
+/* Up to 1 s for what init wrote to the console to go out. */
+#define UKL_DRAIN_MS	1000
+
+/*
+ * What init wrote to the console may still be in the tty's transmit
+ * buffer, which the UART's interrupt empties: wait for it, or the exit
+ * port would end QEMU with the app's last lines unsent.  The sleeps are
+ * uninterruptible: init may be exiting with a fatal signal pending.
+ */
+static void ukl_drain_console(void)
+{
+	struct tty_driver *driver;
+	struct tty_struct *tty = NULL;
+	int index, ms;
+
+	driver = console_device(&index);
+	if (!driver)
+		return;
+	mutex_lock(&tty_mutex);
+	if (driver->ttys)
+		tty = tty_kref_get(driver->ttys[index]);
+	mutex_unlock(&tty_mutex);
+	tty_driver_kref_put(driver);
+	if (!tty)
+		return;
+	for (ms = 0; ms < UKL_DRAIN_MS && tty_chars_in_buffer(tty); ms++)
+		msleep(1);
+	if (tty->ops->wait_until_sent)
+		tty->ops->wait_until_sent(tty, msecs_to_jiffies(UKL_DRAIN_MS));
+	tty_kref_put(tty);
+}
+
+static void ukl_exit_vm(int status, bool atomic)
+{
+	pr_emerg("ukl: init exited with status %d\n", status);
+	/* Everything printed so far reaches the console before QEMU exits. */
+	if (atomic)
+		console_flush_on_panic(CONSOLE_FLUSH_PENDING);
+	else
+		pr_flush(1000, true);
+	outl(status, CONFIG_UKL_EXIT_PORT);
+}
 
 void ukl_init_exited(int code)
 {
 	/* The wait(2) encoding: exit status in bits 8-15, signal in 0-6. */
 	int status = code & 0x7f ? 128 + (code & 0x7f) : (code >> 8) & 0xff;
 
-	pr_emerg("ukl: init exited with status %d\n", status);
-	/* Everything printed so far reaches the console before QEMU exits. */
-	pr_flush(1000, true);
-	outl(status, CONFIG_UKL_EXIT_PORT);
+	ukl_drain_console();
+	ukl_exit_vm(status, false);
+}
+
+void ukl_init_killed_atomic(int sig)
+{
+	ukl_exit_vm(128 + sig, true);
 }

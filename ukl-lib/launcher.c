@@ -8,17 +8,89 @@
  * system (always present, no initramfs needed) and execs it, and the UKL
  * binary format (loader.c) builds the process image.  The first return
  * to "user mode" from kernel_init() then enters the app's _start in ring 0.
+ *
+ * Before that, the launcher does what an init program would do first:
+ * it mounts /proc, /sys, /dev and /tmp, and decodes the app's arguments
+ * and environment, which come percent-encoded after "--" on the kernel
+ * command line (scripts/run-qemu): %XX is a byte, a lone "%" an empty
+ * argument, and a word starting with "%=" an environment entry.  The
+ * baseline's /init (link/baseline-init.c) does the same.
  */
 #include <linux/binfmts.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hex.h>
+#include <linux/init_syscalls.h>
+#include <linux/initrd.h>
 #include <linux/kernel.h>
+#include <linux/string.h>
 #include <linux/printk.h>
 #include <linux/ukl.h>
 #include "ukl.h"
 
 #define UKL_MAX_ARGS	(CONFIG_INIT_ENV_ARG_LIMIT + 2)
+
+/* The same list as link/baseline-init.c's, in the same order. */
+static const struct {
+	const char *fstype, *dir;
+	umode_t mode;
+} ukl_mounts[] __initconst = {
+	{ "proc", "/proc", 0555 },
+	{ "sysfs", "/sys", 0555 },
+	{ "devtmpfs", "/dev", 0755 },
+	{ "tmpfs", "/tmp", 01777 },
+};
+
+static int ukl_mount_error;
+
+/* At the end of the initcalls, while init_mount() and friends exist. */
+static int __init ukl_mount_filesystems(void)
+{
+	int i, ret;
+
+	wait_for_initramfs();
+	for (i = 0; i < ARRAY_SIZE(ukl_mounts); i++) {
+		ret = init_mkdir(ukl_mounts[i].dir, ukl_mounts[i].mode);
+		if (!ret || ret == -EEXIST)
+			ret = init_mount(ukl_mounts[i].fstype, ukl_mounts[i].dir,
+					 ukl_mounts[i].fstype, 0, NULL);
+		if (ret) {
+			pr_err("ukl: cannot mount %s on %s: %d\n",
+			       ukl_mounts[i].fstype, ukl_mounts[i].dir, ret);
+			ukl_mount_error = ret;
+		}
+	}
+	return 0;
+}
+late_initcall_sync(ukl_mount_filesystems);
+
+/* Decodes @w in place; -EINVAL if it is not in the encoding. */
+static int ukl_decode_word(char *w)
+{
+	char *out = w;
+
+	if (!strcmp(w, "%")) {
+		*w = '\0';
+		return 0;
+	}
+	for (; *w; w++) {
+		int hi, lo;
+
+		if (*w != '%') {
+			*out++ = *w;
+			continue;
+		}
+		hi = hex_to_bin(w[1]);
+		lo = hi < 0 ? -1 : hex_to_bin(w[2]);
+		if (lo < 0)
+			return -EINVAL;
+		*out++ = (char)(hi << 4 | lo);
+		w += 2;
+	}
+	*out = '\0';
+	return 0;
+}
 
 static int ukl_write_exec_file(void)
 {
@@ -39,14 +111,31 @@ static int ukl_write_exec_file(void)
 
 int ukl_run_app(const char *const *argv, const char *const *envp)
 {
-	static const char *app_argv[UKL_MAX_ARGS];
-	int i, ret;
+	static const char *app_argv[UKL_MAX_ARGS], *app_envp[2 * UKL_MAX_ARGS];
+	int i, na = 0, ne = 0, ret;
 
-	/* argv[0] is the app's name; the rest are init's arguments. */
-	app_argv[0] = ukl_app_name;
-	for (i = 1; i < UKL_MAX_ARGS - 1 && argv[i]; i++)
-		app_argv[i] = argv[i];
-	app_argv[i] = NULL;
+	if (ukl_mount_error)
+		return ukl_mount_error;
+
+	/* argv[0] is the app's name; init's arguments are the app's words. */
+	for (i = 0; envp[i] && ne < UKL_MAX_ARGS; i++)
+		app_envp[ne++] = envp[i];
+	app_argv[na++] = ukl_app_name;
+	for (i = 1; argv[i] && na < UKL_MAX_ARGS - 1; i++) {
+		bool env = !strncmp(argv[i], "%=", 2);
+		char *w = (char *)argv[i] + (env ? 2 : 0);
+
+		if (ukl_decode_word(w)) {
+			pr_err("ukl: argument %d (%s) is not percent-encoded\n", i, argv[i]);
+			return -EINVAL;
+		}
+		if (env)
+			app_envp[ne++] = w;
+		else
+			app_argv[na++] = w;
+	}
+	app_argv[na] = NULL;
+	app_envp[ne] = NULL;
 
 	ukl_fill_headers();
 	ret = ukl_write_exec_file();
@@ -55,7 +144,7 @@ int ukl_run_app(const char *const *argv, const char *const *envp)
 		return ret;
 	}
 	pr_info("ukl: starting %s\n", ukl_app_name);
-	ret = kernel_execve(UKL_EXEC_PATH, app_argv, envp);
+	ret = kernel_execve(UKL_EXEC_PATH, app_argv, app_envp);
 	if (ret)
 		pr_err("ukl: cannot start %s: %d\n", ukl_app_name, ret);
 	return ret;

@@ -20,6 +20,7 @@
 #include <linux/sched/task_stack.h>
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
+#include <linux/ukl.h>
 #include <asm/elf.h>
 #include <asm/processor.h>
 #include "ukl.h"
@@ -28,10 +29,11 @@
 #define UKL_BRK_BASE	0x10000000UL
 
 /*
- * A page fault on a not-present stack page taken in ring 0 cannot push its
- * exception frame and becomes a double fault: populate the main stack.
+ * A push onto a not-present stack page in ring 0 cannot deliver its page
+ * fault and becomes a double fault: the main stack is grown to its full
+ * size, then locked and populated, before the app runs on it.
  */
-static int ukl_populate_stack(struct mm_struct *mm, unsigned long sp)
+static int ukl_lock_main_stack(struct mm_struct *mm, unsigned long sp)
 {
 	unsigned long size = (unsigned long)CONFIG_UKL_APP_STACK_SIZE * SZ_1K;
 	struct vm_area_struct *vma;
@@ -52,7 +54,7 @@ static int ukl_populate_stack(struct mm_struct *mm, unsigned long sp)
 	mmap_write_unlock(mm);
 	if (ret)
 		return ret;
-	return __mm_populate(bottom, top - bottom, 0);
+	return ukl_mlock_stack(bottom, top - bottom);
 }
 
 #define UKL_AUXV_WORDS	(2 * 24)
@@ -162,7 +164,7 @@ static int ukl_load_binary(struct linux_binprm *bprm)
 	if (ret)
 		return ret;
 	mm = current->mm;
-	ret = ukl_populate_stack(mm, bprm->p);
+	ret = ukl_lock_main_stack(mm, bprm->p);
 	if (ret)
 		return ret;
 	mm->start_brk = mm->brk = UKL_BRK_BASE;

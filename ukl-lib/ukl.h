@@ -24,14 +24,30 @@ struct ukl_app_headers {
 extern struct ukl_app_headers ukl_app_ehdr;
 void ukl_fill_headers(void);
 
-struct pt_regs;
-
-/* The C half of __ukl_syscall (entry.S). */
-void ukl_do_syscall(struct pt_regs *regs, int nr);
-
 /* Symbols of the app's partial link (link/), namespaced with "app.". */
 extern char ukl_app_entry[] __asm__("app._start");
 extern const char ukl_app_name[] __asm__("app.ukl_app_name");
+extern char ukl_app_text_start[] __asm__("app.__text_start");
+extern char ukl_app_text_end[] __asm__("app.__text_end");
+
+/* Whether @ip is in the app's code (as the entry code decides it). */
+static inline bool ukl_app_ip(unsigned long ip)
+{
+	return ip >= (unsigned long)ukl_app_text_start &&
+	       ip < (unsigned long)ukl_app_text_end;
+}
+
+/*
+ * End the VM as if init had died of signal @sig, from a context that
+ * cannot sleep (a double fault).  Returns if there is no exit device.
+ */
+#ifdef CONFIG_UKL_INIT_EXIT_STATUS
+void ukl_init_killed_atomic(int sig);
+#else
+static inline void ukl_init_killed_atomic(int sig)
+{
+}
+#endif
 
 /* The bounds of the app's TLS template (arch/x86/kernel/vmlinux.lds.S). */
 extern char __ukl_tls_start[], __ukl_tls_end[], __ukl_tls_align[];
