@@ -1,13 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Stack unwinding for UKL apps: not supported yet, and loudly so.
+ * Stack unwinding for UKL apps, without unwind tables.
  *
  * glibc links libgcc_eh's unwinder for thread cancellation, pthread_exit,
  * backtrace() and the cleanup of its stdio locks when an exception passes.
  * Debian's libgcc_eh is built with the red zone and needs a GOT, and the
  * app's .eh_frame is not kept in vmlinux, so UKL links these instead (in
- * the baseline too, so both run the same code).  A C program that neither
- * cancels nor exits threads never calls them.
+ * the baseline too, so both run the same code).
+ *
+ * Forced unwinding (pthread_exit, cancellation) is done without walking
+ * frames.  glibc's stop function (nptl/unwind.c, unwind_stop), once told
+ * that the stack has ended, runs the old-style cleanup handlers and
+ * longjmps to the innermost cancellation buffer: that of a C
+ * pthread_cleanup_push, whose handler then goes on with
+ * __pthread_unwind_next, and last that of start_thread, which ends the
+ * thread.  Those buffers are all the cleanups C code without -fexceptions
+ * has, so the result is what a frame-by-frame walk would give.  What is
+ * not supported: exceptions (C++, -fexceptions cleanups), which need
+ * _Unwind_RaiseException and _Unwind_Resume.
  */
 #include <stddef.h>
 #include <unwind.h>
@@ -17,15 +27,16 @@ extern void __libc_fatal(const char *msg) __attribute__((noreturn));
 void _Unwind_Resume(struct _Unwind_Exception *e)
 {
 	(void)e;
-	__libc_fatal("ukl: _Unwind_Resume: stack unwinding is not supported in UKL apps\n");
+	__libc_fatal("ukl: _Unwind_Resume: exceptions (C++, -fexceptions) are not supported in UKL apps\n");
 }
 
 _Unwind_Reason_Code _Unwind_ForcedUnwind(struct _Unwind_Exception *e,
 					 _Unwind_Stop_Fn stop, void *arg)
 {
-	(void)e, (void)stop, (void)arg;
-	__libc_fatal("ukl: _Unwind_ForcedUnwind: thread cancellation and pthread_exit "
-		     "are not supported in UKL apps\n");
+	stop(1, _UA_FORCE_UNWIND | _UA_CLEANUP_PHASE | _UA_END_OF_STACK,
+	     e->exception_class, e, NULL, arg);
+	/* glibc's stop function does not return at the end of the stack. */
+	__libc_fatal("ukl: _Unwind_ForcedUnwind: the stop function returned\n");
 }
 
 /* backtrace() finds no frames. */
@@ -35,6 +46,7 @@ _Unwind_Reason_Code _Unwind_Backtrace(_Unwind_Trace_Fn fn, void *arg)
 	return _URC_END_OF_STACK;
 }
 
+/* glibc's stop function asks for it; there is no frame (ctx is NULL). */
 _Unwind_Word _Unwind_GetCFA(struct _Unwind_Context *ctx)
 {
 	(void)ctx;
