@@ -139,14 +139,25 @@ $(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(KO_UKL)/.config FORCE
 	$(Q)$(call kbuild,$(KO_UKL),vmlinux)
 	$(Q)cmp -s $(KO_UKL)/vmlinux $@ || { cp $(KO_UKL)/vmlinux $@.tmp && mv $@.tmp $@; }
 
-# The baseline's initramfs: the user-mode program as /NAME, and a console.
+# The baseline's /init (link/baseline-init.c): mounts what the UKL launcher
+# mounts, decodes the app's arguments, then execs /NAME as PID 1.  Built
+# with the host's static libc: it is not part of what is compared.
+quiet_cmd_baseline_init = CC      $(APP_NAME)/$(notdir $@) [baseline /init]
+      cmd_baseline_init = $(CC) -static -O2 -Wall -DUKL_APP_NAME='"$(APP_NAME)"' -o $@ $<
+$(APP_BUILD)/baseline-init: $(LINK)/baseline-init.c $(APP_BUILD)/cflags
+	$(call cmd,baseline_init)
+
+# The baseline's initramfs: its /init, the user-mode program as /NAME, and
+# a console for the kernel to open before /init runs.
 $(APP_BUILD)/initramfs.list: FORCE
 	$(call write-if-changed,$@,'dir /dev 0755 0 0' \
 		'nod /dev/console 0600 0 0 c 5 1' \
+		'file /init $(APP_BUILD)/baseline-init 0755 0 0' \
 		'file /$(APP_NAME) $(APP_BUILD)/$(APP_NAME).user 0755 0 0')
 quiet_cmd_cpio = CPIO    $(APP_NAME)/$(notdir $@)
       cmd_cpio = $(KO_BASE)/usr/gen_init_cpio $< > $@
-$(APP_BUILD)/initramfs.cpio: $(APP_BUILD)/initramfs.list $(APP_BUILD)/$(APP_NAME).user $(KO_BASE)/vmlinux
+$(APP_BUILD)/initramfs.cpio: $(APP_BUILD)/initramfs.list $(APP_BUILD)/$(APP_NAME).user \
+		$(APP_BUILD)/baseline-init $(KO_BASE)/vmlinux
 	$(call cmd,cpio)
 
 PHONY += app ukl-image baseline-image

@@ -7,15 +7,18 @@
 # status to F: that is how ./ukl exits with the app's status.
 
 ##@ Run
+# ARGS and ENV are shell-like words: ARGS='"a b" ""' is two arguments.
+ENV ?=
 RUN_QEMU = $(TOP)/scripts/run-qemu --accel $(ACCEL) --probe-cache $(O)/.accel-probe \
-	   --timeout $(TIMEOUT) --mem $(QEMU_MEM)
+	   --timeout $(TIMEOUT) --mem $(QEMU_MEM) \
+	   --app-args '$(call escsq,$(ARGS))' --app-env '$(call escsq,$(ENV))'
 RUN_STATUS_FILE ?=
 run-status = $(if $(RUN_STATUS_FILE),; rc=$$?; echo $$rc > $(RUN_STATUS_FILE); exit $$rc)
 
 PHONY += run run-linux
-run: $(APP_BUILD)/vmlinux ## boot APP on the UKL kernel (ARGS=...), exit with its status
-	$(Q)$(RUN_QEMU) --kernel $< --log $(APP_BUILD)/ukl.log --append "-- $(ARGS)" $(run-status)
+run: $(APP_BUILD)/vmlinux ## boot APP on the UKL kernel (ARGS=... ENV=...)
+	$(Q)$(RUN_QEMU) --kernel $< --log $(APP_BUILD)/ukl.log $(run-status)
 
-run-linux: $(APP_BUILD)/initramfs.cpio $(KO_BASE)/vmlinux ## boot APP as /init on the baseline kernel (ARGS=...)
+run-linux: $(APP_BUILD)/initramfs.cpio $(KO_BASE)/vmlinux ## boot APP as PID 1 of the baseline kernel (ARGS=... ENV=...)
 	$(Q)$(RUN_QEMU) --kernel $(KO_BASE)/vmlinux --initrd $(APP_BUILD)/initramfs.cpio \
-		--log $(APP_BUILD)/baseline.log --append "rdinit=/$(APP_NAME) -- $(ARGS)" $(run-status)
+		--log $(APP_BUILD)/baseline.log $(run-status)

@@ -2,10 +2,12 @@
 # boot.sh - boot an app's image for a boot test; source after tap.sh.
 #   UKL_TOP, UKL_O: the project and its build folder (set by make test)
 #
-#   boot_app ukl|baseline APP_NAME "ARGS" LOG
+#   boot_app ukl|baseline APP_NAME "ARGS" LOG   (ARGS: shell-like words)
 #       boots the already built image, console to LOG; sets BOOT_STATUS to
 #       run-qemu's exit status (the app's status, or 124-127).  Kernel
-#       parameters in $BOOT_KPARAMS go before the app's arguments.
+#       parameters in $BOOT_KPARAMS go before the app's arguments; guest
+#       memory is $BOOT_MEM if set (else qemu.conf's); $BOOT_ENV holds
+#       NAME=VALUE words for the app's environment.
 #   boot_verdict LOG verdict.py-options...
 #       ok/not ok from scripts/verdict.py (status, result lines, clean log)
 
@@ -15,11 +17,12 @@ boot_app() {
 	_kind=$1 _app=$2 _args=$3 _log=$4
 	_a=$UKL_O/apps/$_app
 	set -- "$UKL_TOP/scripts/run-qemu" --quiet --accel "${ACCEL:-auto}" \
-		--probe-cache "$UKL_O/.accel-probe" --timeout "${TIMEOUT:-120}" --log "$_log"
+		--probe-cache "$UKL_O/.accel-probe" --timeout "${TIMEOUT:-120}" --log "$_log" \
+		${BOOT_MEM:+--mem "$BOOT_MEM"} --append "${BOOT_KPARAMS:-}" \
+		--app-args "$_args" --app-env "${BOOT_ENV:-}"
 	case $_kind in
-	ukl)	set -- "$@" --kernel "$_a/vmlinux" --append "${BOOT_KPARAMS:-} -- $_args" ;;
-	baseline) set -- "$@" --kernel "$UKL_O/linux-base/vmlinux" --initrd "$_a/initramfs.cpio" \
-			--append "rdinit=/$_app ${BOOT_KPARAMS:-} -- $_args" ;;
+	ukl)	set -- "$@" --kernel "$_a/vmlinux" ;;
+	baseline) set -- "$@" --kernel "$UKL_O/linux-base/vmlinux" --initrd "$_a/initramfs.cpio" ;;
 	*)	tap_bail "boot_app: unknown kind $_kind" ;;
 	esac
 	BOOT_STATUS=0
