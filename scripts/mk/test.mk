@@ -11,11 +11,12 @@ TEST_PROGS := \
 	tests/build/image \
 	tests/boot/hello \
 	tests/boot/smoke \
+	tests/boot/process \
 	tests/bad-input/app-errors \
 	tests/bad-input/host-errors
 
-# The images the tests boot: the default app and the smoke test.
-TEST_APPS := $(TOP)/app-template $(TOP)/tests/apps/smoke
+# The images the tests boot: the default app, the smoke test, the process tests.
+TEST_APPS := $(TOP)/app-template $(TOP)/tests/apps/smoke $(TOP)/tests/apps/process
 
 PHONY += test test-images
 test-images: ## build the images the boot tests use
@@ -34,6 +35,16 @@ DEPS_GOAL_PACKAGES += $(if $(filter test-fresh,$(MAKECMDGOALS)),mmdebstrap)
 PHONY += test-fresh
 test-fresh: ## make run + make test in a fresh Debian 12 root made by mmdebstrap (root; ~15 min)
 	$(Q)$(TOP)/scripts/test-fresh $(O)/fresh $(FRESH_TIMEOUT)
+
+# The stress program, STRESS_RUNS boots of STRESS_SECONDS on UKL.
+STRESS_RUNS ?= 10
+STRESS_SECONDS ?= 20
+PHONY += stress
+stress: ## threads x signals x timers x mmap, STRESS_RUNS (10) boots of STRESS_SECONDS (20) on UKL
+	$(Q)$(MAKE) --no-print-directory APP=$(TOP)/tests/apps/process ukl-image
+	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) STRESS_RUNS=$(STRESS_RUNS) \
+		STRESS_SECONDS=$(STRESS_SECONDS) $(TOP)/tests/run-tests --timeout 7200 \
+		--logdir $(O)/tests/results-stress $(TOP)/tests/stress/process
 
 ##@ Bench
 PHONY += bench

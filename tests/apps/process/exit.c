@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * exit-*: ways for the program to end, for boot tests that check the exit
+ * status and the output.  They print plain lines, not TAP.
+ *   exit-return             main returns 7
+ *   exit-exit               "exit-exit: no newline" unflushed, then exit(9);
+ *                           the atexit handler prints "atexit ran"
+ *   exit-_exit              write(2) output, then _exit(11); the atexit
+ *                           handler must not run
+ *   exit-thread             a second thread calls exit(13) while main sleeps
+ *   exit-main-pthread-exit  main calls pthread_exit; the second thread prints
+ *                           "second thread done" after 200 ms: status 0
+ *   exit-abort              abort(): SIGABRT, 134 as a shell reports it
+ *   exit-signal             kill(getpid(), SIGTERM), default action: 143
+ *   exit-fifo               4000 bytes in one write(2), then _exit(0)
+ *
+ * As init (PID 1) the last two cannot end that way: the kernel drops
+ * signals whose action is the default that init sends itself (the
+ * SIGNAL_UNKILLABLE rule).  exit-signal then goes on after kill(), says so
+ * and exits with 1.  glibc's abort() then falls back to `hlt`: in ring 3 a
+ * general protection fault, so init dies of SIGSEGV (139); in ring 0 (UKL)
+ * it waits for the next interrupt and abort() calls _exit(127).  As an
+ * ordinary process they give 134 and 143.
+ *
+ * exit-fifo writes 50 lines of 80 bytes: line L (0..49) is "fifo LL " (L
+ * in two digits), then 71 letters 'A' + (L + j) % 26 for j = 0..70, then
+ * '\n'.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "tap.h"
+
+static void say(const char *s)
+{
+	ssize_t n = write(1, s, strlen(s));
+
+	(void)n;
+}
+
+static void atexit_handler(void)
+{
+	/* stdio may already be flushed: write(2) comes out at once */
+	say("atexit ran\n");
+}
+
+int exit_return(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("exit-return: main returns 7\n");
+	return 7;
+}
+
+int exit_exit(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	atexit(atexit_handler);
+	printf("exit-exit: exit(9) follows\n");
+	printf("exit-exit: no newline");	/* only exit's flush prints this */
+	exit(9);
+}
+
+int exit__exit(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	atexit(atexit_handler);
+	say("exit-_exit: _exit(11) follows; no atexit handler may run\n");
+	_exit(11);
+}
+
+static void *exiter(void *arg)
+{
+	(void)arg;
+	sleep_ms(50);
+	printf("exit-thread: the second thread calls exit(13)\n");
+	exit(13);
+}
+
+int exit_thread(int argc, char **argv)
+{
+	pthread_t t;
+
+	(void)argc;
+	(void)argv;
+	if (pthread_create(&t, NULL, exiter, NULL)) {
+		printf("exit-thread: pthread_create failed\n");
+		return 1;
+	}
+	sleep_ms(10000);
+	printf("exit-thread: main woke up: the thread's exit did not end the program\n");
+	return 1;
+}
+
+static void *second(void *arg)
+{
+	(void)arg;
+	sleep_ms(200);
+	printf("second thread done\n");
+	return NULL;
+}
+
+int exit_main_pthread_exit(int argc, char **argv)
+{
+	pthread_t t;
+
+	(void)argc;
+	(void)argv;
+	if (pthread_create(&t, NULL, second, NULL)) {
+		printf("exit-main-pthread-exit: pthread_create failed\n");
+		return 1;
+	}
+	printf("exit-main-pthread-exit: main calls pthread_exit\n");
+	pthread_exit(NULL);
+}
+
+int exit_abort(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("exit-abort: abort() follows\n");
+	abort();
+}
+
+int exit_signal(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	signal(SIGTERM, SIG_DFL);
+	printf("exit-signal: kill(getpid(), SIGTERM) follows\n");
+	kill(getpid(), SIGTERM);
+	sleep_ms(100);
+	printf("exit-signal: still running after SIGTERM (pid %d)\n", (int)getpid());
+	return 1;
+}
+
+int exit_fifo(int argc, char **argv)
+{
+	static char buf[4000];
+	size_t done = 0;
+	int line, j;
+
+	(void)argc;
+	(void)argv;
+	for (line = 0; line < 50; line++) {
+		char *p = buf + line * 80;
+
+		memcpy(p, "fifo ", 5);
+		p[5] = '0' + line / 10;
+		p[6] = '0' + line % 10;
+		p[7] = ' ';
+		for (j = 0; j < 71; j++)
+			p[8 + j] = 'A' + (line + j) % 26;
+		p[79] = '\n';
+	}
+	/* one write(2); a short write (it should not happen) is finished */
+	while (done < sizeof(buf)) {
+		ssize_t n = write(1, buf + done, sizeof(buf) - done);
+
+		if (n <= 0)
+			_exit(1);
+		done += n;
+	}
+	_exit(0);
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * process: what an ordinary Linux process can do, run the same way on UKL and
+ * on the baseline kernel.
+ *   process AREA [ARGS...]
+ * runs one sub-program (see the table below).  Every area prints TAP 13 and
+ * exits 0 if all its checks passed, 1 otherwise; the exit-* sub-programs end
+ * the program in one particular way, for tests of the exit status.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "proc.h"
+#include "tap.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} areas[] = {
+	{ "threads", proc_threads },
+	{ "stacks", proc_stacks },
+	{ "smp", proc_smp },
+	{ "preempt", proc_preempt },
+	{ "signals", proc_signals },
+	{ "time", proc_time },
+	{ "memory", proc_memory },
+	{ "files", proc_files },
+	{ "identity", proc_identity },
+	{ "args", proc_args },
+	{ "stress", proc_stress },
+	{ "exit-return", exit_return },
+	{ "exit-exit", exit_exit },
+	{ "exit-_exit", exit__exit },
+	{ "exit-thread", exit_thread },
+	{ "exit-main-pthread-exit", exit_main_pthread_exit },
+	{ "exit-abort", exit_abort },
+	{ "exit-signal", exit_signal },
+	{ "exit-fifo", exit_fifo },
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; argc > 1 && i < sizeof(areas) / sizeof(areas[0]); i++)
+		if (!strcmp(argv[1], areas[i].name))
+			return areas[i].run(argc, argv);
+
+	tap_begin();
+	check(0, "argv[1] names a sub-program (got %s)", argc > 1 ? argv[1] : "nothing");
+	diag("usage: %s AREA [ARGS...]; areas:", argc > 0 ? argv[0] : "process");
+	for (i = 0; i < sizeof(areas) / sizeof(areas[0]); i++)
+		diag("  %s", areas[i].name);
+	return tap_end();
+}

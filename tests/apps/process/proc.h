@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The sub-programs of the proc test app, one per area (one .c file each).
+ * Each gets main's argc/argv unchanged (argv[1] is its own name).
+ */
+#ifndef PROC_PROC_H
+#define PROC_PROC_H
+
+int proc_threads(int argc, char **argv);
+int proc_stacks(int argc, char **argv);
+int proc_smp(int argc, char **argv);
+int proc_preempt(int argc, char **argv);
+int proc_signals(int argc, char **argv);
+int proc_time(int argc, char **argv);
+int proc_memory(int argc, char **argv);
+int proc_files(int argc, char **argv);
+int proc_identity(int argc, char **argv);
+int proc_args(int argc, char **argv);
+int proc_stress(int argc, char **argv);
+
+int exit_return(int argc, char **argv);
+int exit_exit(int argc, char **argv);
+int exit__exit(int argc, char **argv);
+int exit_thread(int argc, char **argv);
+int exit_main_pthread_exit(int argc, char **argv);
+int exit_abort(int argc, char **argv);
+int exit_signal(int argc, char **argv);
+int exit_fifo(int argc, char **argv);
+
+#endif /* PROC_PROC_H */

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smp: threads on several CPUs.  With two or more CPUs online, two
+ * CPU-bound threads spinning for the same second of wall time must each get
+ * most of a second of CPU time (they ran at the same time).  Then one
+ * thread maps, touches and unmaps 64 KiB regions for 2 s while two others
+ * malloc (each a fresh mapping), touch and free 1 MiB blocks: memory
+ * management from several threads at once, with data checks.
+ */
+#include "tap.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <semaphore.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+/* two spinners */
+
+static long long spin_end;
+static sem_t spun, may_exit;
+
+static void *spinner(void *arg)
+{
+	struct timespec abs;
+	volatile unsigned long n = 0;
+
+	(void)arg;
+	while (!past(spin_end)) {
+		unsigned long i;
+
+		for (i = 0; i < 4096; i++)
+			n++;
+	}
+	sem_post(&spun);
+	/* stay alive so that main can read this thread's CPU clock */
+	abs = abs_after_ms(CLOCK_REALTIME, 10000);
+	while (sem_timedwait(&may_exit, &abs) && errno == EINTR)
+		;
+	return NULL;
+}
+
+static void parallel_spin(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct timespec abs;
+	clockid_t clk[2];
+	long long cpu[2] = { -1, -1 };
+	pthread_t t[2];
+	int i, n = 0, ok;
+
+	diag("sysconf(_SC_NPROCESSORS_ONLN) = %ld", cpus);
+	if (cpus < 2) {
+		skip("only one CPU", "two spinning threads each get >= 0.6 s of CPU in 1 s");
+		return;
+	}
+	sem_init(&spun, 0, 0);
+	sem_init(&may_exit, 0, 0);
+	spin_end = deadline_ms(1000);
+	for (i = 0; i < 2; i++)
+		if (pthread_create(&t[i], NULL, spinner, NULL) == 0)
+			n++;
+	ok = n == 2;
+	abs = abs_after_ms(CLOCK_REALTIME, 10000);
+	for (i = 0; i < n; i++)
+		ok &= sem_timedwait(&spun, &abs) == 0;
+	for (i = 0; i < n; i++) {
+		struct timespec ts;
+
+		if (pthread_getcpuclockid(t[i], &clk[i]) == 0 && clock_gettime(clk[i], &ts) == 0)
+			cpu[i] = ts_ns(&ts);
+	}
+	for (i = 0; i < n; i++)
+		sem_post(&may_exit);
+	for (i = 0; i < n; i++)
+		ok &= join_ms(t[i], NULL, 10000) == 0;
+	diag("CPU time of the spinners: %lld ms and %lld ms", cpu[0] / NSEC_PER_MSEC,
+	     cpu[1] / NSEC_PER_MSEC);
+	check(ok && cpu[0] >= 600 * NSEC_PER_MSEC && cpu[1] >= 600 * NSEC_PER_MSEC,
+	      "two threads spinning for the same second each get >= 0.6 s of CPU time");
+}
+
+/* mmap/munmap in one thread, malloc/free in two others */
+
+#define REGION	(64 * 1024)
+#define BLOCK	(1024 * 1024)
+
+struct churn {
+	int id;
+	long rounds;
+	long bad;
+	int failed;	/* mmap or malloc returned an error */
+};
+
+static long long churn_end;
+
+static void fill(uint64_t *p, size_t size, uint64_t seed, long page)
+{
+	size_t i, step = page / sizeof(*p);
+
+	for (i = 0; i < size / sizeof(*p); i += step) {
+		p[i] = seed + i;
+		p[i + step - 1] = ~(seed + i);
+	}
+}
+
+static long verify(const uint64_t *p, size_t size, uint64_t seed, long page)
+{
+	size_t i, step = page / sizeof(*p);
+	long bad = 0;
+
+	for (i = 0; i < size / sizeof(*p); i += step)
+		bad += p[i] != seed + i || p[i + step - 1] != ~(seed + i);
+	return bad;
+}
+
+static void *mapper(void *arg)
+{
+	struct churn *c = arg;
+	long page = sysconf(_SC_PAGESIZE);
+
+	while (!past(churn_end)) {
+		void *p = mmap(NULL, REGION, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uint64_t seed = ((uint64_t)c->id << 48) + ((uint64_t)c->rounds << 20);
+
+		if (p == MAP_FAILED) {
+			c->failed = 1;
+			break;
+		}
+		fill(p, REGION, seed, page);
+		c->bad += verify(p, REGION, seed, page);
+		if (munmap(p, REGION))
+			c->failed = 1;
+		c->rounds++;
+	}
+	return NULL;
+}
+
+static void *allocator(void *arg)
+{
+	struct churn *c = arg;
+	long page = sysconf(_SC_PAGESIZE);
+
+	while (!past(churn_end)) {
+		uint64_t *p = malloc(BLOCK);
+		uint64_t seed = ((uint64_t)c->id << 48) + ((uint64_t)c->rounds << 20);
+
+		if (!p) {
+			c->failed = 1;
+			break;
+		}
+		/* malloc'ed memory is not page-aligned: check the whole block */
+		fill(p, BLOCK - page, seed, page);
+		c->bad += verify(p, BLOCK - page, seed, page);
+		p[BLOCK / sizeof(*p) - 1] = seed;
+		c->bad += p[BLOCK / sizeof(*p) - 1] != seed;
+		free(p);
+		c->rounds++;
+	}
+	return NULL;
+}
+
+static void memory_churn(void)
+{
+	static struct churn c[3] = { { .id = 1 }, { .id = 2 }, { .id = 3 } };
+	pthread_t t[3];
+	int i, n = 0, ok;
+	int created[3] = { 0 };
+
+	/* a fixed threshold: every 1 MiB block is a fresh mapping */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	churn_end = deadline_ms(2000);
+	for (i = 0; i < 3; i++) {
+		created[i] = pthread_create(&t[i], NULL, i ? allocator : mapper, &c[i]) == 0;
+		n += created[i];
+	}
+	ok = n == 3;
+	for (i = 0; i < 3; i++)
+		if (created[i])
+			ok &= join_ms(t[i], NULL, 20000) == 0;
+	diag("rounds: mmap/munmap %ld, malloc/free %ld and %ld", c[0].rounds, c[1].rounds,
+	     c[2].rounds);
+	check(ok, "mmap thread and two malloc threads ran 2 s and finished");
+	check(!c[0].failed && !c[1].failed && !c[2].failed && c[0].rounds && c[1].rounds &&
+	      c[2].rounds, "every mmap, munmap and malloc succeeded");
+	check(!c[0].bad && !c[1].bad && !c[2].bad, "data checks of every region and block pass");
+}
+
+int proc_smp(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	tap_begin();
+	parallel_spin();
+	memory_churn();
+	return tap_end();
+}
