@@ -7,7 +7,9 @@
  */
 #include <linux/console.h>
 #include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/printk.h>
+#include <linux/string.h>
 #include <linux/tty.h>
 #include <linux/tty_driver.h>
 #include <linux/ukl.h>
@@ -27,7 +29,8 @@ static void ukl_drain_console(void)
 {
 	struct tty_driver *driver;
 	struct tty_struct *tty = NULL;
-	int index, ms;
+	unsigned long end;
+	int index;
 
 	driver = console_device(&index);
 	if (!driver)
@@ -39,21 +42,19 @@ static void ukl_drain_console(void)
 	tty_driver_kref_put(driver);
 	if (!tty)
 		return;
-	for (ms = 0; ms < UKL_DRAIN_MS && tty_chars_in_buffer(tty); ms++)
-		msleep(1);
+	end = jiffies + msecs_to_jiffies(UKL_DRAIN_MS);
+	while (tty_chars_in_buffer(tty) && time_before(jiffies, end))
+		usleep_range(1000, 2000);
 	if (tty->ops->wait_until_sent)
 		tty->ops->wait_until_sent(tty, msecs_to_jiffies(UKL_DRAIN_MS));
 	tty_kref_put(tty);
 }
 
-static void ukl_exit_vm(int status, bool atomic)
+static void ukl_exit_vm(int status)
 {
 	pr_emerg("ukl: init exited with status %d\n", status);
 	/* Everything printed so far reaches the console before QEMU exits. */
-	if (atomic)
-		console_flush_on_panic(CONSOLE_FLUSH_PENDING);
-	else
-		pr_flush(1000, true);
+	pr_flush(1000, true);
 	outl(status, CONFIG_UKL_EXIT_PORT);
 }
 
@@ -63,10 +64,32 @@ void ukl_init_exited(int code)
 	int status = code & 0x7f ? 128 + (code & 0x7f) : (code >> 8) & 0xff;
 
 	ukl_drain_console();
-	ukl_exit_vm(status, false);
+	ukl_exit_vm(status);
 }
 
-void ukl_init_killed_atomic(int sig)
+/*
+ * From a double fault, where printk only stores its messages for later:
+ * @why and the status line go straight to the consoles' write methods
+ * (the UART, polled; bust_spinlocks() lets the 8250 driver take its lock
+ * only if it can), then the VM ends.
+ */
+void ukl_init_killed_atomic(int sig, const char *why)
 {
-	ukl_exit_vm(128 + sig, true);
+	char line[64];
+	struct console *con;
+	int cookie;
+
+	snprintf(line, sizeof(line), "ukl: init exited with status %d\n", 128 + sig);
+	pr_emerg("%s", why);
+	pr_emerg("%s", line);
+	bust_spinlocks(1);
+	cookie = console_srcu_read_lock();
+	for_each_console_srcu(con) {
+		if (!(console_srcu_read_flags(con) & CON_ENABLED) || !con->write)
+			continue;
+		con->write(con, why, strlen(why));
+		con->write(con, line, strlen(line));
+	}
+	console_srcu_read_unlock(cookie);
+	outl(128 + sig, CONFIG_UKL_EXIT_PORT);
 }

@@ -31,11 +31,13 @@
 
 #define UKL_MAX_ARGS	(CONFIG_INIT_ENV_ARG_LIMIT + 2)
 
-/* The same list as link/baseline-init.c's, in the same order. */
-static const struct {
+struct ukl_mount {
 	const char *fstype, *dir;
 	umode_t mode;
-} ukl_mounts[] __initconst = {
+};
+
+/* The same list as link/baseline-init.c's, in the same order. */
+static const struct ukl_mount ukl_mounts[] __initconst = {
 	{ "proc", "/proc", 0555 },
 	{ "sysfs", "/sys", 0555 },
 	{ "devtmpfs", "/dev", 0755 },

@@ -94,10 +94,13 @@ int ukl_check_exec(void)
  */
 void ukl_double_fault(struct pt_regs *regs, unsigned long address)
 {
+	static char why[160];
+
 	if (!ukl_app_ip(regs->ip) || address >= TASK_SIZE_MAX ||
 	    address >= regs->sp || regs->sp - address > PAGE_SIZE)
 		return;
-	pr_emerg("ukl: %s (pid %d): app stack overflow at %pS: sp %#lx, fault address %#lx\n",
+	snprintf(why, sizeof(why),
+		 "ukl: %s (pid %d): app stack overflow at %pS: sp %#lx, fault address %#lx\n",
 		 current->comm, task_pid_nr(current), (void *)regs->ip, regs->sp, address);
-	ukl_init_killed_atomic(SIGSEGV);
+	ukl_init_killed_atomic(SIGSEGV, why);
 }

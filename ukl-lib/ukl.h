@@ -39,12 +39,13 @@ static inline bool ukl_app_ip(unsigned long ip)
 
 /*
  * End the VM as if init had died of signal @sig, from a context that
- * cannot sleep (a double fault).  Returns if there is no exit device.
+ * cannot sleep (a double fault), after writing the line @why to the
+ * console.  Returns if there is no exit device.
  */
 #ifdef CONFIG_UKL_INIT_EXIT_STATUS
-void ukl_init_killed_atomic(int sig);
+void ukl_init_killed_atomic(int sig, const char *why);
 #else
-static inline void ukl_init_killed_atomic(int sig)
+static inline void ukl_init_killed_atomic(int sig, const char *why)
 {
 }
 #endif

@@ -6,7 +6,8 @@
 #       boots the already built image, console to LOG; sets BOOT_STATUS to
 #       run-qemu's exit status (the app's status, or 124-127).  Kernel
 #       parameters in $BOOT_KPARAMS go before the app's arguments; guest
-#       memory is $BOOT_MEM if set (else qemu.conf's); $BOOT_ENV holds
+#       memory is $BOOT_MEM and CPUs $BOOT_SMP if set (else qemu.conf's);
+#       $BOOT_ENV holds
 #       NAME=VALUE words for the app's environment.
 #   boot_verdict LOG verdict.py-options...
 #       ok/not ok from scripts/verdict.py (status, result lines, clean log)
@@ -18,7 +19,8 @@ boot_app() {
 	_a=$UKL_O/apps/$_app
 	set -- "$UKL_TOP/scripts/run-qemu" --quiet --accel "${ACCEL:-auto}" \
 		--probe-cache "$UKL_O/.accel-probe" --timeout "${TIMEOUT:-120}" --log "$_log" \
-		${BOOT_MEM:+--mem "$BOOT_MEM"} --append "${BOOT_KPARAMS:-}" \
+		${BOOT_MEM:+--mem "$BOOT_MEM"} ${BOOT_SMP:+--smp "$BOOT_SMP"} \
+		--append "${BOOT_KPARAMS:-}" \
 		--app-args "$_args" --app-env "${BOOT_ENV:-}"
 	case $_kind in
 	ukl)	set -- "$@" --kernel "$_a/vmlinux" ;;

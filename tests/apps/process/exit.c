@@ -13,14 +13,14 @@
  *   exit-abort              abort(): SIGABRT, 134 as a shell reports it
  *   exit-signal             kill(getpid(), SIGTERM), default action: 143
  *   exit-fifo               4000 bytes in one write(2), then _exit(0)
+ *   exit-overflow           recursion without end: the stack overflows,
+ *                           SIGSEGV, 139 as a shell reports it
  *
- * As init (PID 1) the last two cannot end that way: the kernel drops
- * signals whose action is the default that init sends itself (the
- * SIGNAL_UNKILLABLE rule).  exit-signal then goes on after kill(), says so
- * and exits with 1.  glibc's abort() then falls back to `hlt`: in ring 3 a
- * general protection fault, so init dies of SIGSEGV (139); in ring 0 (UKL)
- * it waits for the next interrupt and abort() calls _exit(127).  As an
- * ordinary process they give 134 and 143.
+ * An init (PID 1) normally ignores the fatal signals it sends itself (the
+ * SIGNAL_UNKILLABLE rule); the test kernels (CONFIG_UKL_INIT_EXIT_STATUS)
+ * let it die of them as any process, so exit-abort and exit-signal give
+ * 134 and 143.  Should they not: exit-signal goes on after kill(), says
+ * so and exits with 1.
  *
  * exit-fifo writes 50 lines of 80 bytes: line L (0..49) is "fifo LL " (L
  * in two digits), then 71 letters 'A' + (L + j) % 26 for j = 0..70, then
@@ -169,4 +169,25 @@ int exit_fifo(int argc, char **argv)
 		done += n;
 	}
 	_exit(0);
+}
+
+/* Each call can return, as far as the compiler knows: no tail call. */
+static volatile int stop_at = -1;
+
+static int endless(int depth)
+{
+	volatile char frame[512];
+
+	frame[0] = (char)depth;
+	if (depth == stop_at)
+		return frame[0];
+	return endless(depth + 1) + frame[0];
+}
+
+int exit_overflow(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	say("exit-overflow: recursing without end");
+	return endless(0);
 }

@@ -28,6 +28,8 @@ static const struct {
 	{ "identity", proc_identity },
 	{ "args", proc_args },
 	{ "stress", proc_stress },
+	{ "review", proc_review },
+	{ "spin", proc_spin },
 	{ "exit-return", exit_return },
 	{ "exit-exit", exit_exit },
 	{ "exit-_exit", exit__exit },
@@ -36,6 +38,7 @@ static const struct {
 	{ "exit-abort", exit_abort },
 	{ "exit-signal", exit_signal },
 	{ "exit-fifo", exit_fifo },
+	{ "exit-overflow", exit_overflow },
 };
 
 int main(int argc, char **argv)

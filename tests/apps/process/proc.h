@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The sub-programs of the proc test app, one per area (one .c file each).
+ * The sub-programs of the process test app, one per area (one .c file each).
  * Each gets main's argc/argv unchanged (argv[1] is its own name).
  */
 #ifndef PROC_PROC_H
@@ -17,6 +17,8 @@ int proc_files(int argc, char **argv);
 int proc_identity(int argc, char **argv);
 int proc_args(int argc, char **argv);
 int proc_stress(int argc, char **argv);
+int proc_review(int argc, char **argv);
+int proc_spin(int argc, char **argv);
 
 int exit_return(int argc, char **argv);
 int exit_exit(int argc, char **argv);
@@ -26,5 +28,6 @@ int exit_main_pthread_exit(int argc, char **argv);
 int exit_abort(int argc, char **argv);
 int exit_signal(int argc, char **argv);
 int exit_fifo(int argc, char **argv);
+int exit_overflow(int argc, char **argv);
 
 #endif /* PROC_PROC_H */

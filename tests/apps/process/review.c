@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * review: what a read-only review of the UKL skeleton found, one check each.
+ *  - an app's NT flag across a system call (the final IRET raised #GP);
+ *  - MADV_DONTNEED on the main stack below the stack pointer, then a
+ *    recursion over it (a push onto a page gone: a double fault);
+ *  - two threads on one CPU, one first-touching pages while the other holds
+ *    mmap_lock, each with its own %xmm6: a fault that slept came back with
+ *    the other thread's registers (no FPU restore on the kernel-mode return).
+ * spin: munmap, a short sleep, then 5 s without a system call; booted with
+ * one vCPU and a 3 s RCU stall timeout, the kernel log must stay clean.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "tap.h"
+
+#define X86_EFLAGS_NT	0x4000UL
+
+static void nt_flag(void)
+{
+	unsigned long flags;
+	long ppid;
+
+	__asm__ volatile("pushfq; orq %0, (%%rsp); popfq" : : "r"(X86_EFLAGS_NT) : "cc");
+	ppid = syscall(SYS_getppid);
+	__asm__ volatile("pushfq; popq %0" : "=r"(flags));
+	__asm__ volatile("pushfq; andq %0, (%%rsp); popfq" : : "r"(~X86_EFLAGS_NT) : "cc");
+	check(ppid == 0, "a system call with the NT flag set returns (getppid = %ld)", ppid);
+	check(flags & X86_EFLAGS_NT, "the app's NT flag is still set after the call");
+}
+
+static int recurse(int depth)
+{
+	volatile char frame[1024];
+
+	frame[0] = (char)depth;
+	if (depth == 0)
+		return frame[0];
+	return recurse(depth - 1) + frame[0] - (char)depth;
+}
+
+static void dontneed_stack(void)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t lo = (sp - 192 * 1024) & ~4095UL;
+	int ret;
+
+	recurse(256);			/* 256 KiB of stack in use, then not */
+	ret = madvise((void *)lo, 128 * 1024, MADV_DONTNEED);
+	diag("madvise(MADV_DONTNEED) of 128 KiB of the main stack below sp: %d (errno %d)",
+	     ret, ret ? errno : 0);
+	check(ret == 0 || errno == EINVAL, "madvise(MADV_DONTNEED) on the main stack: "
+	      "done, or refused for a locked stack");
+	check(recurse(256) == 0, "a 256 KiB recursion over the range afterwards");
+}
+
+/* %xmm6 of a thread that faults while the other holds mmap_lock */
+
+#define FAULT_REGION	(8 << 20)
+
+static volatile int fault_stop;
+
+struct fault_job {
+	uint64_t pattern[2], seen[2];
+	int rounds, bad;
+};
+
+/* First-touch every page of a fresh region with %xmm6 holding the pattern. */
+static void *toucher(void *arg)
+{
+	struct fault_job *j = arg;
+	long long end = deadline_ms(1000);
+
+	while (!past(end) && !j->bad) {
+		char *p = mmap(NULL, FAULT_REGION, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *q = p + FAULT_REGION;
+
+		if (p == MAP_FAILED)
+			break;
+		__asm__ volatile("movdqu (%[pat]), %%xmm6\n\t"
+				 "1: movb $1, (%[p])\n\t"
+				 "addq $4096, %[p]\n\t"
+				 "cmpq %[q], %[p]\n\t"
+				 "jb 1b\n\t"
+				 "movdqu %%xmm6, (%[out])"
+				 : [p] "+r"(p)
+				 : [pat] "r"(j->pattern), [q] "r"(q), [out] "r"(j->seen)
+				 : "xmm6", "memory", "cc");
+		munmap(q - FAULT_REGION, FAULT_REGION);
+		j->bad = memcmp(j->seen, j->pattern, sizeof(j->seen)) != 0;
+		j->rounds++;
+	}
+	return NULL;
+}
+
+/* Takes mmap_lock over and over, with its own %xmm6. */
+static void *locker(void *arg)
+{
+	struct fault_job *j = arg;
+
+	while (!fault_stop) {
+		void *p;
+
+		__asm__ volatile("movdqu (%0), %%xmm6" : : "r"(j->pattern) : "xmm6");
+		p = mmap(NULL, 1 << 16, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED)
+			munmap(p, 1 << 16);
+		j->rounds++;
+	}
+	return NULL;
+}
+
+static void fpu_after_fault(void)
+{
+	static struct fault_job a = { .pattern = { 0x0123456789abcdefULL, 0x1111222233334444ULL } };
+	static struct fault_job b = { .pattern = { 0xfedcba9876543210ULL, 0x5555666677778888ULL } };
+	pthread_attr_t attr;
+	pthread_t ta, tb;
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu < 0 ? 0 : cpu, &one);
+	pthread_attr_init(&attr);
+	pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
+	if (pthread_create(&tb, &attr, locker, &b) || pthread_create(&ta, &attr, toucher, &a)) {
+		check(0, "threads for the FPU-after-fault check");
+		return;
+	}
+	join_ms(ta, NULL, 20000);
+	fault_stop = 1;
+	join_ms(tb, NULL, 5000);
+	pthread_attr_destroy(&attr);
+	diag("toucher rounds %d (8 MiB each), locker rounds %d", a.rounds, b.rounds);
+	check(a.rounds > 0 && !a.bad, "a thread first-touching pages next to one holding mmap_lock "
+	      "on the same CPU keeps its %%xmm6");
+}
+
+int proc_review(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	tap_begin();
+	nt_flag();
+	dontneed_stack();
+	fpu_after_fault();
+	return tap_end();
+}
+
+int proc_spin(int argc, char **argv)
+{
+	void *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t end;
+
+	(void)argc;
+	(void)argv;
+	tap_begin();
+	if (p != MAP_FAILED) {
+		memset(p, 1, 1 << 20);
+		munmap(p, 1 << 20);	/* a grace period to wait for */
+	}
+	sleep_ms(1);
+	end = tsc_after_ms(5000);
+	while (tsc_now() < end)
+		;
+	check(1, "5 s without a system call after munmap");
+	return tap_end();
+}
