@@ -20,6 +20,11 @@ ifeq ($(strip $(APP_SRCS)),)
 endif
 APP_OBJS := $(patsubst %.c,$(APP_BUILD)/obj/%.o,$(APP_SRCS))
 
+# A directory whose contents appear at / of the app's file system, on both
+# kernels: UKL_ROOTFS=DIR, or the app's rootfs/ folder if it has one.
+UKL_ROOTFS ?= $(wildcard $(APP)/rootfs)
+override UKL_ROOTFS := $(if $(UKL_ROOTFS),$(abspath $(UKL_ROOTFS)))
+
 GCC_INCLUDE = $(shell $(CC) -print-file-name=include 2>/dev/null)
 LIBGCC = $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
 GLIBC_LIB := $(GLIBC_SYSROOT)/usr/lib
@@ -131,11 +136,27 @@ quiet_cmd_ar = AR      $(APP_NAME)/$(notdir $@)
 $(APP_BUILD)/ukl-app.a: $(APP_BUILD)/ukl-app.o
 	$(call cmd,ar)
 
-# 4. The UKL image.  The kernel build is shared by all apps: the archive is
-#    copied in (only when different: an unchanged app does not relink) and
-#    kbuild decides what to rebuild; the result is copied out per app.
-$(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(KO_UKL)/.config FORCE
+# The UKL_ROOTFS entries (scripts/rootfs-list), rewritten when they change.
+# kbuild follows the files they name.
+$(APP_BUILD)/rootfs.list: $(TOP)/scripts/rootfs-list FORCE
+	$(Q)mkdir -p $(dir $@) && $(TOP)/scripts/rootfs-list $(UKL_ROOTFS) > $@.tmp || \
+	  { rm -f $@.tmp; exit 1; }
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+# The UKL kernel's built-in initramfs (CONFIG_INITRAMFS_SOURCE, linux.mk):
+# what the kernel's default one holds, and the app's UKL_ROOTFS.
+$(APP_BUILD)/ukl-rootfs.list: $(APP_BUILD)/rootfs.list
+	$(Q){ printf '%s\n' 'dir /dev 0755 0 0' 'nod /dev/console 0600 0 0 c 5 1' \
+	  'dir /root 0700 0 0'; cat $<; } > $@
+
+# 4. The UKL image.  The kernel build is shared by all apps: the archive and
+#    the initramfs list are copied in (only when different: an unchanged app
+#    does not relink) and kbuild decides what to rebuild; the result is
+#    copied out per app.
+$(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/.config FORCE
 	$(Q)cmp -s $< $(KO_UKL)/ukl-app.a || cp $< $(KO_UKL)/ukl-app.a
+	$(Q)cmp -s $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list || \
+	  cp $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list
 	$(Q)$(call kbuild,$(KO_UKL),vmlinux)
 	$(Q)cmp -s $(KO_UKL)/vmlinux $@ || { cp $(KO_UKL)/vmlinux $@.tmp && mv $@.tmp $@; }
 
@@ -147,17 +168,17 @@ quiet_cmd_baseline_init = CC      $(APP_NAME)/$(notdir $@) [baseline /init]
 $(APP_BUILD)/baseline-init: $(LINK)/baseline-init.c $(APP_BUILD)/cflags
 	$(call cmd,baseline_init)
 
-# The baseline's initramfs: its /init, the user-mode program as /NAME, and
-# a console for the kernel to open before /init runs.
-$(APP_BUILD)/initramfs.list: FORCE
-	$(call write-if-changed,$@,'dir /dev 0755 0 0' \
-		'nod /dev/console 0600 0 0 c 5 1' \
-		'file /init $(APP_BUILD)/baseline-init 0755 0 0' \
-		'file /$(APP_NAME) $(APP_BUILD)/$(APP_NAME).user 0755 0 0')
+# The baseline's initramfs: its /init, the user-mode program as /NAME, a
+# console for the kernel to open before /init runs, and UKL_ROOTFS.
+$(APP_BUILD)/initramfs.list: $(APP_BUILD)/rootfs.list
+	$(Q){ printf '%s\n' 'dir /dev 0755 0 0' 'nod /dev/console 0600 0 0 c 5 1' \
+	  'file /init $(APP_BUILD)/baseline-init 0755 0 0' \
+	  'file /$(APP_NAME) $(APP_BUILD)/$(APP_NAME).user 0755 0 0'; cat $<; } > $@
 quiet_cmd_cpio = CPIO    $(APP_NAME)/$(notdir $@)
       cmd_cpio = $(KO_BASE)/usr/gen_init_cpio $< > $@
 $(APP_BUILD)/initramfs.cpio: $(APP_BUILD)/initramfs.list $(APP_BUILD)/$(APP_NAME).user \
-		$(APP_BUILD)/baseline-init $(KO_BASE)/vmlinux
+		$(APP_BUILD)/baseline-init $(KO_BASE)/vmlinux $(if $(UKL_ROOTFS),$(shell \
+		find $(UKL_ROOTFS) 2>/dev/null))
 	$(call cmd,cpio)
 
 PHONY += app ukl-image baseline-image

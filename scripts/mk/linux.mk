@@ -14,7 +14,8 @@ KO_UKL := $(O)/linux-ukl
 KO_BASE := $(O)/linux-base
 LINUX_PATCHES := $(TOP)/linux-patches/series $(wildcard $(TOP)/linux-patches/*.patch)
 CONFIG_FRAGMENTS_BASE := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/baseline.config
-CONFIG_FRAGMENTS_UKL := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/ukl.config
+CONFIG_FRAGMENTS_UKL := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/ukl.config \
+	$(KO_UKL)/initramfs.config
 KMAKE = $(MAKE) -C $(KSRC) ARCH=x86_64 -j$(JOBS)
 
 LINUX_SOURCE := $(if $(LINUX_SRC),$(abspath $(LINUX_SRC)),$(LINUX_TARBALL))
@@ -46,6 +47,11 @@ $(O)/linux/.stamp-patched: $(O)/linux/.stamp-extracted $(LINUX_PATCHES)
 	$(Q)$(TOP)/scripts/apply-series $(KSRC) $(TOP)/linux-patches linux-export
 	$(Q)ln -sfn $(TOP)/ukl-lib $(KSRC)/ukl
 	$(Q)touch $@
+
+# The UKL kernel's built-in initramfs is the list the app build copies in
+# (app.mk): its path is absolute, so this fragment is generated.
+$(KO_UKL)/initramfs.config: FORCE
+	$(call write-if-changed,$@,'CONFIG_INITRAMFS_SOURCE="$(KO_UKL)/ukl-rootfs.list"')
 
 # A config: allnoconfig + the fragments, through the kernel's merge_config.
 # Every value a fragment asks for must reach the final .config.

@@ -4,7 +4,7 @@
  * lseek, fstat, ftruncate, fsync, rename, unlink, mkdir, rmdir, opendir,
  * readdir, symlink, readlink); /proc files; /dev/null, /dev/zero and
  * /dev/urandom; pipes, socketpair, eventfd, poll, select and epoll between
- * two threads; and /data/hello.txt if the image has a /data.
+ * two threads; and /data/hello.txt from the app's rootfs/ (UKL_ROOTFS).
  */
 #include "tap.h"
 
@@ -452,10 +452,10 @@ static void data_test(void)
 	ssize_t n = -1;
 	int fd;
 
-	if (stat("/data", &st)) {
-		skip("no /data", "/data/hello.txt holds the build-time text");
+	/* The app's rootfs/ folder (UKL_ROOTFS) holds data/hello.txt. */
+	if (!check(stat("/data", &st) == 0 && S_ISDIR(st.st_mode),
+		   "/data from the app's UKL_ROOTFS directory is there"))
 		return;
-	}
 	fd = open("/data/hello.txt", O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		skip("no /data/hello.txt", "/data/hello.txt holds the build-time text");
