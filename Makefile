@@ -73,7 +73,9 @@ help: ## this list
 	@echo
 	@echo 'Variables:'
 	@echo '  APP=DIR            - the app to build and run (default app-template/)'
-	@echo '  ARGS="a b"         - the app'"'"'s argv[1..]'
+	@echo '  ARGS='"'"'a "b c"'"'"'     - the app'"'"'s argv[1..], shell-like words'
+	@echo '  ENV='"'"'A=1 B="x y"'"'"'  - entries added to the app'"'"'s environment'
+	@echo '  UKL_ROOTFS=DIR     - contents appear at / of the app'"'"'s file system (default APP/rootfs)'
 	@echo '  O=DIR              - build folder (default build/)'
 	@echo '  LINUX_SRC=DIR      - your own Linux 6.12 tree instead of linux-source-6.12'
 	@echo '  GLIBC_SRC=DIR      - your own glibc 2.36 tree instead of glibc-source'
@@ -82,6 +84,7 @@ help: ## this list
 	@echo '  QEMU_MEM=SIZE      - guest memory (default $(QEMU_MEM))'
 	@echo '  EXTRA_PACKAGES="p" - more Debian packages to check/install (e.g. for an app)'
 	@echo '  JOBS=N             - parallel jobs for the kernel and glibc builds'
+	@echo '  FRESH_TIMEOUT=S    - test-fresh: seconds for each of the two commands (default 2400)'
 	@echo '  V=1                - show full commands'
 
 .PHONY: $(PHONY)
