@@ -20,7 +20,6 @@
 #include <asm/errno.h>
 #include <asm/asm-offsets.h>
 #include <asm/percpu.h>
-#include <asm/smap.h>
 #include <asm/ptrace-abi.h>
 #include <asm/processor-flags.h>
 #include "calling.h"
