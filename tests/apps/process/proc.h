@@ -20,6 +20,11 @@ int proc_stress(int argc, char **argv);
 int proc_review(int argc, char **argv);
 int proc_spin(int argc, char **argv);
 
+#include <stdint.h>
+
+/* stacks.c: recurse @bytes deep, checking every frame; 1 if intact. */
+int stack_recurse(long bytes, uintptr_t *lowest, long *levels);
+
 int exit_return(int argc, char **argv);
 int exit_exit(int argc, char **argv);
 int exit__exit(int argc, char **argv);

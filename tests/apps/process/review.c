@@ -38,29 +38,21 @@ static void nt_flag(void)
 	check(flags & X86_EFLAGS_NT, "the app's NT flag is still set after the call");
 }
 
-static int recurse(int depth)
-{
-	volatile char frame[1024];
-
-	frame[0] = (char)depth;
-	if (depth == 0)
-		return frame[0];
-	return recurse(depth - 1) + frame[0] - (char)depth;
-}
-
 static void dontneed_stack(void)
 {
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
-	uintptr_t lo = (sp - 192 * 1024) & ~4095UL;
+	uintptr_t lo = (sp - 192 * 1024) & ~4095UL, lowest;
+	long levels;
 	int ret;
 
-	recurse(256);			/* 256 KiB of stack in use, then not */
+	stack_recurse(256 * 1024, &lowest, &levels);	/* in use, then not */
 	ret = madvise((void *)lo, 128 * 1024, MADV_DONTNEED);
 	diag("madvise(MADV_DONTNEED) of 128 KiB of the main stack below sp: %d (errno %d)",
 	     ret, ret ? errno : 0);
 	check(ret == 0 || errno == EINVAL, "madvise(MADV_DONTNEED) on the main stack: "
 	      "done, or refused for a locked stack");
-	check(recurse(256) == 0, "a 256 KiB recursion over the range afterwards");
+	check(stack_recurse(256 * 1024, &lowest, &levels),
+	      "a 256 KiB recursion over the range afterwards (%ld levels)", levels);
 }
 
 /* %xmm6 of a thread that faults while the other holds mmap_lock */

@@ -55,7 +55,7 @@ static __attribute__((noinline, noclone)) long dive(struct dive *d, volatile cha
 }
 
 /* Recurses @bytes below the caller's frame; 1 if it went that deep intact. */
-static __attribute__((noinline)) int recurse(long bytes, uintptr_t *lowest, long *levels)
+__attribute__((noinline)) int stack_recurse(long bytes, uintptr_t *lowest, long *levels)
 {
 	volatile char here;
 	struct dive d = { .stop = (uintptr_t)&here - bytes };
@@ -98,7 +98,7 @@ static void *dive_thread(void *arg)
 {
 	struct job *j = arg;
 
-	j->ok = recurse(j->bytes, &j->lowest, &j->levels);
+	j->ok = stack_recurse(j->bytes, &j->lowest, &j->levels);
 	return NULL;
 }
 
@@ -190,7 +190,7 @@ static void main_stack(void)
 			return;
 		}
 	}
-	ok = recurse(6 * MiB, &lowest, &levels);
+	ok = stack_recurse(6 * MiB, &lowest, &levels);
 	check(ok, "main thread recurses 6 MiB (%ld levels)", levels);
 }
 
