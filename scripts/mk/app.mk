@@ -13,7 +13,13 @@ endif
 # An app may name its sources and extra flags in DIR/app.mk.
 APP_SRCS :=
 APP_CFLAGS :=
+APP_KERNEL_CALLS :=
 -include $(APP)/app.mk
+# Kernel functions the app calls directly (shortcuts): names that keep their
+# kernel meaning through the namespacing.  Checked against vmlinux below.
+override APP_KERNEL_CALLS := $(sort $(APP_KERNEL_CALLS))
+$(foreach n,$(APP_KERNEL_CALLS),$(if $(shell printf '%s' '$(n)' | grep -xE '[A-Za-z_][A-Za-z0-9_]*'),,\
+  $(error APP=$(APP): APP_KERNEL_CALLS: '$(n)' is not a C identifier)))
 APP_SRCS := $(or $(APP_SRCS),$(notdir $(wildcard $(APP)/*.c)))
 ifeq ($(strip $(APP_SRCS)),)
   $(error APP=$(APP): no C sources (no *.c and no APP_SRCS in app.mk))
@@ -41,7 +47,7 @@ APP_ALL_CFLAGS = $(UKL_CFLAGS) $(APP_CFLAGS)
 # change: any of these recompiles and relinks (two apps with the same folder
 # name share $(APP_BUILD); a removed source leaves the link).
 $(APP_BUILD)/cflags: FORCE
-	$(call write-if-changed,$@,'$(APP_ALL_CFLAGS)' '$(APP)' '$(APP_OBJS)')
+	$(call write-if-changed,$@,'$(APP_ALL_CFLAGS)' '$(APP)' '$(APP_OBJS)' '$(APP_KERNEL_CALLS)')
 
 APP_DEPS := $(APP_BUILD)/cflags $(GLIBC_STAMP)
 
@@ -60,6 +66,11 @@ quiet_cmd_as_user = AS      $(APP_NAME)/$(notdir $@)
       cmd_as_user = $(CC) -c -o $@ $<
 $(APP_BUILD)/user-syscall.o: $(LINK)/user-syscall.S $(APP_DEPS)
 	$(call cmd,as_user)
+# The baseline's syscall stubs (a syscall instruction each), for all apps.
+quiet_cmd_as_user_stubs = AS      syscalls/$(notdir $@)
+      cmd_as_user_stubs = $(CC) -c -o $@ $<
+$(UKL_SYSCALLS)/user-syscalls.o: $(UKL_SYSCALLS)/user-syscalls.S
+	$(call cmd,as_user_stubs)
 
 # The app-side runtime that replaces Debian's libgcc_eh and the libgcc
 # members that use the red zone (link/rt/): shared by all apps.
@@ -100,11 +111,15 @@ $(APP_CRT_BEGIN) $(APP_CRT_END) $(GLIBC_LIB)/libc.a $(GLIBC_LIB)/libm.a: $(GLIBC
 # 1. The baseline program: the very same objects and libc, linked as an
 #    ordinary static executable whose __ukl_syscall is a real syscall.
 #    It is also the first check of the app: ld names every undefined symbol
-#    and the object that references it.
+#    and the object that references it.  There is no kernel to call: the
+#    APP_KERNEL_CALLS are 0 (a weak declaration lets the app test for it).
 quiet_cmd_ld_user = LD      $(APP_NAME)/$(notdir $@) [baseline, user mode]
       cmd_ld_user = $(LD) -static -z noexecstack -o $@ -e _start \
-		    $(APP_LINK_INPUTS) $(APP_BUILD)/user-syscall.o $(APP_LIBS) $(APP_CRT_END)
-$(APP_BUILD)/$(APP_NAME).user: $(APP_LINK_DEPS) $(APP_BUILD)/user-syscall.o
+		    $(foreach n,$(APP_KERNEL_CALLS),--defsym=$(n)=0) \
+		    $(APP_LINK_INPUTS) $(APP_BUILD)/user-syscall.o $(UKL_SYSCALLS)/user-syscalls.o \
+		    $(APP_LIBS) $(APP_CRT_END)
+$(APP_BUILD)/$(APP_NAME).user: $(APP_LINK_DEPS) $(APP_BUILD)/user-syscall.o \
+		$(UKL_SYSCALLS)/user-syscalls.o
 	$(call cmd,ld_user)
 
 # 2. The UKL side: one relocatable object with the sections vmlinux places.
@@ -114,19 +129,29 @@ quiet_cmd_ld_partial = LD -r    $(APP_NAME)/$(notdir $@)
 $(APP_BUILD)/app-partial.o: $(APP_LINK_DEPS) $(LINK)/app.lds $(APP_BUILD)/$(APP_NAME).user
 	$(call cmd,ld_partial)
 
-# 3. Namespace: every symbol gets the "app." prefix; the imports get their
-#    kernel names back; only the exports stay global.  Then the check.
-$(APP_BUILD)/imports.map: $(LINK)/imports.txt
+# 3. Namespace: every symbol gets the "app." prefix; the imports (link/
+#    imports.txt and the syscall stubs) get their kernel names back; only
+#    the exports stay global.  Then the check.
+$(APP_BUILD)/imports.txt: $(LINK)/imports.txt $(UKL_SYSCALLS)/imports.txt $(APP_BUILD)/cflags
+	$(Q)mkdir -p $(dir $@) && { cat $(LINK)/imports.txt $(UKL_SYSCALLS)/imports.txt; \
+	  echo '# APP_KERNEL_CALLS'; for n in $(APP_KERNEL_CALLS); do echo "$$n	$$n"; done; } > $@
+$(APP_BUILD)/imports.map: $(APP_BUILD)/imports.txt
 	$(Q)sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' $< | awk '{ print "app." $$1, $$2 }' > $@
 $(APP_BUILD)/exports.list: $(LINK)/exports.txt
 	$(Q)sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' -e 's/^[[:space:]]*/app./' $< > $@
 
+# A shortcut must be a name the app side leaves undefined.
+check-kernel-calls = for n in $(APP_KERNEL_CALLS); do \
+	  if $(NM) --defined-only $(1) | awk '{ print $$3 }' | grep -qxF "$$n"; then \
+	    echo "error: APP_KERNEL_CALLS: '$$n' is defined by the app or glibc ($(1)); a shortcut names a kernel function the app side does not define" >&2; \
+	    exit 1; fi; done
 quiet_cmd_namespace = OBJCOPY $(APP_NAME)/$(notdir $@) [app. namespace]
-      cmd_namespace = $(OBJCOPY) --prefix-symbols=app. $< $@.tmp && \
+      cmd_namespace = $(call check-kernel-calls,$<) && \
+		      $(OBJCOPY) --prefix-symbols=app. $< $@.tmp && \
 		      $(OBJCOPY) --redefine-syms=$(APP_BUILD)/imports.map \
 				 --keep-global-symbols=$(APP_BUILD)/exports.list $@.tmp $@ && \
 		      rm -f $@.tmp && \
-		      $(LINK)/check-app-object $@ $(APP_BUILD)/exports.list $(LINK)/imports.txt
+		      $(LINK)/check-app-object $@ $(APP_BUILD)/exports.list $(APP_BUILD)/imports.txt
 $(APP_BUILD)/ukl-app.o: $(APP_BUILD)/app-partial.o $(APP_BUILD)/imports.map \
 			$(APP_BUILD)/exports.list $(LINK)/check-app-object
 	$(call cmd,namespace)
@@ -158,7 +183,15 @@ $(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/ukl-rootfs.list $(KO_U
 	$(Q)cmp -s $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list || \
 	  cp $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list
 	$(Q)$(call kbuild,$(KO_UKL),vmlinux)
+	$(Q)$(call check-kernel-functions,$(KO_UKL)/vmlinux)
 	$(Q)cmp -s $(KO_UKL)/vmlinux $@ || { cp $(KO_UKL)/vmlinux $@.tmp && mv $@.tmp $@; }
+
+# Each APP_KERNEL_CALLS name must be a function of vmlinux (T or W), not a
+# macro, an inline function or data; otherwise no image comes out.
+check-kernel-functions = for n in $(APP_KERNEL_CALLS); do \
+	  $(NM) $(1) | awk -v n="$$n" '$$3 == n && ($$2 == "T" || $$2 == "W") { f = 1 } END { exit !f }' || \
+	  { echo "error: APP_KERNEL_CALLS: '$$n' is not a function vmlinux defines (an inline function or a macro has no symbol; see the kernel's headers)" >&2; \
+	    rm -f $@; exit 1; }; done
 
 # The baseline's /init (link/baseline-init.c): mounts what the UKL launcher
 # mounts, decodes the app's arguments, then execs /NAME as PID 1.  Built
@@ -181,7 +214,17 @@ $(APP_BUILD)/initramfs.cpio: $(APP_BUILD)/initramfs.list $(APP_BUILD)/$(APP_NAME
 		find $(UKL_ROOTFS) 2>/dev/null))
 	$(call cmd,cpio)
 
-PHONY += app ukl-image baseline-image
+# Compressed images, for their size (make bench).  The UKL kernel tree holds
+# this app's archive once its vmlinux is made.
+$(APP_BUILD)/bzImage: $(APP_BUILD)/vmlinux FORCE
+	$(Q)$(call kbuild,$(KO_UKL),bzImage)
+	$(Q)cmp -s $(KO_UKL)/arch/x86/boot/bzImage $@ || cp $(KO_UKL)/arch/x86/boot/bzImage $@
+$(KO_BASE)/arch/x86/boot/bzImage: $(KO_BASE)/vmlinux FORCE
+	$(Q)$(call kbuild,$(KO_BASE),bzImage)
+
+PHONY += app ukl-image baseline-image ukl-bzimage baseline-bzimage
+ukl-bzimage: $(APP_BUILD)/bzImage ## the UKL image of APP as a bzImage: build/apps/NAME/bzImage
+baseline-bzimage: $(KO_BASE)/arch/x86/boot/bzImage $(APP_BUILD)/initramfs.cpio ## the baseline kernel as a bzImage
 app: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/$(APP_NAME).user ## compile and link APP (both the UKL archive and the baseline program)
 ukl-image: $(APP_BUILD)/vmlinux ## build the UKL image of APP: build/apps/NAME/vmlinux
 baseline-image: $(APP_BUILD)/initramfs.cpio $(KO_BASE)/vmlinux ## build the baseline kernel and APP's initramfs

@@ -12,11 +12,14 @@ TEST_PROGS := \
 	tests/boot/hello \
 	tests/boot/smoke \
 	tests/boot/process \
+	tests/boot/bench \
 	tests/bad-input/app-errors \
 	tests/bad-input/host-errors
 
-# The images the tests boot: the default app, the smoke test, the process tests.
-TEST_APPS := $(TOP)/app-template $(TOP)/tests/apps/smoke $(TOP)/tests/apps/process
+# The images the tests boot: the default app, the smoke test, the process
+# tests, the benchmark program (a quick run).
+TEST_APPS := $(TOP)/app-template $(TOP)/tests/apps/smoke $(TOP)/tests/apps/process \
+	$(TOP)/tests/bench/lebench
 
 PHONY += test test-images
 test-images: ## build the images the boot tests use
@@ -47,7 +50,14 @@ stress: ## threads x signals x timers x mmap, STRESS_RUNS (10) boots of STRESS_S
 		--logdir $(O)/tests/results-stress $(TOP)/tests/stress/process
 
 ##@ Bench
+# gnuplot draws the chart of make bench only.
+DEPS_GOAL_PACKAGES += $(if $(filter bench,$(MAKECMDGOALS)),gnuplot-nox)
+BENCH_APP := $(TOP)/tests/bench/lebench
+BENCH_ROUNDS ?= 3
+BENCH_BOOTS ?= 5
 PHONY += bench
-bench: ## boot-time benchmark of the default app, UKL vs baseline (table + build/bench/*.csv)
-	$(Q)$(MAKE) --no-print-directory APP=$(TOP)/app-template ukl-image baseline-image
-	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) $(TOP)/tests/bench/boot-time
+bench: ## UKL (entry and bypass) vs the baseline (and mitigations=off): table, build/bench/results.csv, chart
+	$(Q)$(MAKE) --no-print-directory APP=$(BENCH_APP) ukl-image baseline-image
+	$(Q)$(MAKE) --no-print-directory APP=$(TOP)/app-template ukl-bzimage baseline-bzimage baseline-image
+	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) BENCH_ROUNDS=$(BENCH_ROUNDS) \
+		BENCH_BOOTS=$(BENCH_BOOTS) $(TOP)/tests/bench/run-bench

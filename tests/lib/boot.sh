@@ -2,8 +2,9 @@
 # boot.sh - boot an app's image for a boot test; source after tap.sh.
 #   UKL_TOP, UKL_O: the project and its build folder (set by make test)
 #
-#   boot_app ukl|baseline APP_NAME "ARGS" LOG   (ARGS: shell-like words)
-#       boots the already built image, console to LOG; sets BOOT_STATUS to
+#   boot_app ukl|ukl-entry|baseline APP_NAME "ARGS" LOG   (ARGS: shell-like words)
+#       boots the already built image, console to LOG (ukl: bypass mode;
+#       ukl-entry: the same image with ukl.bypass=0); sets BOOT_STATUS to
 #       run-qemu's exit status (the app's status, or 124-127).  Kernel
 #       parameters in $BOOT_KPARAMS go before the app's arguments; guest
 #       memory is $BOOT_MEM and CPUs $BOOT_SMP if set (else qemu.conf's);
@@ -17,13 +18,15 @@
 boot_app() {
 	_kind=$1 _app=$2 _args=$3 _log=$4
 	_a=$UKL_O/apps/$_app
+	_kp=${BOOT_KPARAMS:-}
+	[ "$_kind" = ukl-entry ] && _kp="ukl.bypass=0${_kp:+ $_kp}"
 	set -- "$UKL_TOP/scripts/run-qemu" --quiet --accel "${ACCEL:-auto}" \
 		--probe-cache "$UKL_O/.accel-probe" --timeout "${TIMEOUT:-120}" --log "$_log" \
 		${BOOT_MEM:+--mem "$BOOT_MEM"} ${BOOT_SMP:+--smp "$BOOT_SMP"} \
-		--append "${BOOT_KPARAMS:-}" \
+		--append "$_kp" \
 		--app-args "$_args" --app-env "${BOOT_ENV:-}"
 	case $_kind in
-	ukl)	set -- "$@" --kernel "$_a/vmlinux" ;;
+	ukl|ukl-entry) set -- "$@" --kernel "$_a/vmlinux" ;;
 	baseline) set -- "$@" --kernel "$UKL_O/linux-base/vmlinux" --initrd "$_a/initramfs.cpio" ;;
 	*)	tap_bail "boot_app: unknown kind $_kind" ;;
 	esac

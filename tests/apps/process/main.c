@@ -30,6 +30,7 @@ static const struct {
 	{ "stress", proc_stress },
 	{ "review", proc_review },
 	{ "spin", proc_spin },
+	{ "bypass", proc_bypass },
 	{ "exit-return", exit_return },
 	{ "exit-exit", exit_exit },
 	{ "exit-_exit", exit__exit },

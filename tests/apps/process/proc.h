@@ -19,6 +19,7 @@ int proc_args(int argc, char **argv);
 int proc_stress(int argc, char **argv);
 int proc_review(int argc, char **argv);
 int proc_spin(int argc, char **argv);
+int proc_bypass(int argc, char **argv);
 
 #include <stdint.h>
 
