@@ -85,6 +85,8 @@ help: ## this list
 	@echo '  EXTRA_PACKAGES="p" - more Debian packages to check/install (e.g. for an app)'
 	@echo '  JOBS=N             - parallel jobs for the kernel and glibc builds'
 	@echo '  FRESH_TIMEOUT=S    - test-fresh: seconds for each of the two commands (default 2400)'
+	@echo '  BENCH_ROUNDS=N     - bench: boots of the benchmark program per configuration (default 3)'
+	@echo '  BENCH_BOOTS=N      - bench: boots of the default app per configuration, for boot time (default 5)'
 	@echo '  V=1                - show full commands'
 
 .PHONY: $(PHONY)

@@ -15,4 +15,12 @@
 	 _TIF_NEED_RESCHED | _TIF_PATCH_PENDING | _TIF_NOTIFY_SIGNAL |	\
 	 _TIF_USER_RETURN_NOTIFY | _TIF_IO_BITMAP | _TIF_NEED_FPU_LOAD)
 
+#ifndef __ASSEMBLY__
+#include <linux/cache.h>
+#include <linux/types.h>
+
+/* ukl.bypass: false sends every syscall through the full path. */
+extern bool ukl_bypass_on __ro_after_init;
+#endif
+
 #endif

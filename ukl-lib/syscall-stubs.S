@@ -65,12 +65,23 @@
 	UKL_FULL_PATH sys_uretprobe
 
 /*
+ * The syscalls the vDSO serves for a Linux process: their stub jumps to the
+ * direct call into the kernel's timekeeping (time.c), which falls back to
+ * __ukl_slow_sys_NAME, the syscall's ordinary stub.
+ */
+.macro UKL_VDSO sym:req
+	.set	.Lukl_vdso_\sym, 1
+.endm
+	UKL_VDSO sys_clock_gettime
+	UKL_VDSO sys_gettimeofday
+	UKL_VDSO sys_time
+
+/*
  * A bypassed syscall's stub: its number and implementation, then the
  * common code.  A full-path syscall's stub: the syscall instruction's
  * registers, then __ukl_syscall.
  */
-.macro UKL_STUB nr:req, sym:req
-SYM_FUNC_START_NOALIGN(__ukl_\sym)
+.macro UKL_STUB_BODY nr:req, sym:req
 	movl	$\nr, %eax
 #ifdef CONFIG_UKL_BYPASS
 .ifndef .Lukl_full_\sym
@@ -80,6 +91,22 @@ SYM_FUNC_START_NOALIGN(__ukl_\sym)
 #endif
 	movq	%rcx, %r10
 	jmp	__ukl_syscall
+.endm
+
+.macro UKL_STUB nr:req, sym:req
+#ifdef CONFIG_UKL_BYPASS
+.ifdef .Lukl_vdso_\sym
+SYM_FUNC_START_NOALIGN(__ukl_\sym)
+	jmp	ukl_fast_\sym
+SYM_FUNC_END(__ukl_\sym)
+SYM_FUNC_START_NOALIGN(__ukl_slow_\sym)
+	UKL_STUB_BODY \nr, \sym
+SYM_FUNC_END(__ukl_slow_\sym)
+.exitm
+.endif
+#endif
+SYM_FUNC_START_NOALIGN(__ukl_\sym)
+	UKL_STUB_BODY \nr, \sym
 SYM_FUNC_END(__ukl_\sym)
 .endm
 

@@ -66,6 +66,7 @@ $(1)/.config: $(O)/linux/.stamp-patched $(2) $(TOP)/Kconfig.ukl
 	$$(Q)if grep -B1 -A2 'not in final .config' $(1)/config.log >&2; then \
 		echo "error: the config fragments ask for values Kconfig did not accept (see above)" >&2; \
 		rm -f $(1)/.config; exit 1; fi
+	$$(Q)touch $(1)/.config	# kconfig leaves an unchanged .config's date alone
 endef
 $(eval $(call kconfig-rule,$(KO_UKL),$(CONFIG_FRAGMENTS_UKL)))
 $(eval $(call kconfig-rule,$(KO_BASE),$(CONFIG_FRAGMENTS_BASE)))

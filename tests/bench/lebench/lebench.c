@@ -2,13 +2,14 @@
 /*
  * lebench: LEBench-style microbenchmarks of the kernel paths an app uses,
  * the same program on UKL (both syscall modes) and on the baseline.
- *   lebench [quick]
+ *   lebench [quick] [NAME...]
  * Each benchmark runs REPS repetitions of ITERS operations and prints
  *   bench NAME UNIT MEDIAN MIN MAX REPS ITERS
  * (nanoseconds per operation; MIN/MAX are the spread of the repetitions),
  * or "bench NAME UNIT - ..." when it cannot run here (the kernel shortcut
  * on the baseline).  "quick" runs few iterations: a check that every
- * benchmark works, not a measurement.  Exit status 0 if all ran.
+ * benchmark works, not a measurement; NAMEs run only those benchmarks.
+ * Exit status 0 if all ran.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,6 +43,7 @@ extern long long ktime_get(void) __attribute__((weak));
 
 static int quick;
 static int failed;
+static char **only;	/* lebench [quick] NAME...: just these */
 static char buf[MAX_PAYLOAD];
 
 static long long now_ns(void)
@@ -65,6 +67,14 @@ static void bench(const char *name, long iters, int (*fn)(long iters, void *arg)
 	long long t[REPS];
 	int r;
 
+	if (only && *only) {
+		char **o;
+
+		for (o = only; *o && strcmp(*o, name); o++)
+			;
+		if (!*o)
+			return;
+	}
 	if (quick)
 		iters = iters / 1000 + 1;
 	if (fn(iters / 10 + 1, arg)) {		/* warm up, and check it works */
@@ -363,6 +373,7 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_BOOTTIME, &boot);	/* boot to main, on the kernel's clock */
 	quick = argc > 1 && !strcmp(argv[1], "quick");
+	only = argv + 1 + quick;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("lebench: main at %lld ns boottime\n", boot.tv_sec * 1000000000LL + boot.tv_nsec);
 	printf("lebench: %s run, %d repetitions each\n", quick ? "quick" : "full", REPS);
