@@ -2,7 +2,8 @@
 /*
  * UKL's vDSO: in bypass mode the app's clock_gettime, gettimeofday and
  * time are direct calls into the kernel's timekeeping, as a Linux process
- * reads the time in the vDSO without a syscall.  glibc calls the stubs
+ * reads the time in the vDSO without a syscall: the high-resolution clocks
+ * from the vDSO's own data, the others through the timekeeping functions.  glibc calls the stubs
  * __ukl_sys_clock_gettime, __ukl_sys_gettimeofday and __ukl_sys_time
  * (syscall-stubs.S), which jump here.
  *
@@ -19,6 +20,9 @@
 #include <linux/time_namespace.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <vdso/datapage.h>
+#include <asm/msr.h>
+#include <asm/vdso/vsyscall.h>
 
 #include "bypass.h"
 
@@ -48,6 +52,46 @@ fail:
 	return false;
 }
 
+/*
+ * The high-resolution clocks as the vDSO reads them: from the copy of the
+ * timekeeper the kernel keeps for it (update_vsyscall(): the vDSO data
+ * page), with the TSC read inline.  This is what makes the call as cheap
+ * as the vDSO's; ktime_get_ts64() and friends get the same time through
+ * the clocksource's read function.  False (take the slow way) unless the
+ * clocksource is the TSC, or when the TSC is further from the last update
+ * than the multiplication can take.
+ */
+static bool ukl_read_hres(long which, struct timespec64 *ts)
+{
+	const struct vdso_data *vd = __arch_get_k_vdso_data();
+	const struct vdso_timestamp *base;
+	u64 cycles, delta, ns, sec;
+	u32 seq;
+
+	if (IS_ENABLED(CONFIG_TIME_NS) && current->nsproxy->time_ns != &init_time_ns)
+		return false;
+	if (which == CLOCK_MONOTONIC_RAW)
+		vd = &vd[CS_RAW];
+	base = &vd->basetime[which];
+	do {
+		while ((seq = READ_ONCE(vd->seq)) & 1)
+			cpu_relax();
+		smp_rmb();
+		if (READ_ONCE(vd->clock_mode) != VDSO_CLOCKMODE_TSC)
+			return false;
+		cycles = rdtsc_ordered();
+		delta = cycles - vd->cycle_last;
+		if (unlikely(delta > vd->max_cycles))
+			return false;
+		ns = (delta * vd->mult + base->nsec) >> vd->shift;
+		sec = base->sec;
+		smp_rmb();
+	} while (READ_ONCE(vd->seq) != seq);
+	ts->tv_sec = sec + __iter_div_u64_rem(ns, NSEC_PER_SEC, &ns);
+	ts->tv_nsec = ns;
+	return true;
+}
+
 long ukl_fast_sys_clock_gettime(long which, long utp)
 {
 	struct timespec64 ts;
@@ -55,6 +99,10 @@ long ukl_fast_sys_clock_gettime(long which, long utp)
 	BUILD_BUG_ON(sizeof(struct __kernel_timespec) != 2 * sizeof(long));
 	if (!ukl_bypass_on)
 		return __ukl_slow_sys_clock_gettime(which, utp);
+	if ((which == CLOCK_REALTIME || which == CLOCK_MONOTONIC ||
+	     which == CLOCK_BOOTTIME || which == CLOCK_TAI || which == CLOCK_MONOTONIC_RAW) &&
+	    ukl_read_hres(which, &ts))
+		goto put;
 	switch (which) {
 	case CLOCK_REALTIME:
 		ktime_get_real_ts64(&ts);
@@ -84,6 +132,7 @@ long ukl_fast_sys_clock_gettime(long which, long utp)
 	default:
 		return __ukl_slow_sys_clock_gettime(which, utp);
 	}
+put:
 	if (!put_pair((long __user *)utp, ts.tv_sec, ts.tv_nsec))
 		return __ukl_slow_sys_clock_gettime(which, utp);
 	return 0;
@@ -97,7 +146,8 @@ long ukl_fast_sys_gettimeofday(long utv, long utz)
 	if (!ukl_bypass_on || utz)
 		return __ukl_slow_sys_gettimeofday(utv, utz);
 	if (utv) {
-		ktime_get_real_ts64(&ts);
+		if (!ukl_read_hres(CLOCK_REALTIME, &ts))
+			ktime_get_real_ts64(&ts);
 		if (!put_pair((long __user *)utv, ts.tv_sec, ts.tv_nsec / NSEC_PER_USEC))
 			return __ukl_slow_sys_gettimeofday(utv, utz);
 	}

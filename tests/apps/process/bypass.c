@@ -12,7 +12,11 @@
  *   - a blocking read interrupted by an SA_RESTART handler is restarted
  *     (the restart goes through the full path) and gets its data, and
  *     without SA_RESTART it fails with EINTR;
- *   - nanosleep interrupted by a handler returns EINTR and the time left.
+ *   - nanosleep interrupted by a handler returns EINTR and the time left;
+ *   - the clocks glibc reads without the syscall path (UKL: ukl-lib/time.c,
+ *     the baseline: the vDSO) agree with the syscall itself (syscall(),
+ *     the full path), for every clock; a result page that is not mapped
+ *     yet is faulted in, a bad pointer is EFAULT.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +24,10 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "proc.h"
@@ -108,6 +116,90 @@ static int interrupted_read(int flags, char *c, int *err)
 	return n;
 }
 
+/* 0 on UKL, 3 as an ordinary program. */
+static int ring(void)
+{
+	unsigned short cs;
+
+	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
+	return cs & 3;
+}
+
+/* clock_gettime (glibc), then the syscall, then glibc again: in order. */
+static int clock_agrees(clockid_t clk, long long *skew)
+{
+	struct timespec a, b, c;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (clock_gettime(clk, &a) || syscall(SYS_clock_gettime, clk, &b) ||
+		    clock_gettime(clk, &c))
+			return 0;
+		if (ts_ns(&a) > ts_ns(&b) || ts_ns(&b) > ts_ns(&c)) {
+			*skew = ts_ns(&a) - ts_ns(&b);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void check_clocks(void)
+{
+	static const struct { clockid_t id; const char *name; } clocks[] = {
+		{ CLOCK_REALTIME, "REALTIME" }, { CLOCK_MONOTONIC, "MONOTONIC" },
+		{ CLOCK_BOOTTIME, "BOOTTIME" }, { CLOCK_MONOTONIC_RAW, "MONOTONIC_RAW" },
+		{ CLOCK_TAI, "TAI" }, { CLOCK_REALTIME_COARSE, "REALTIME_COARSE" },
+		{ CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE" },
+		{ CLOCK_PROCESS_CPUTIME_ID, "PROCESS_CPUTIME_ID" },
+	};
+	struct timespec r, *fresh;
+	struct timeval tv;
+	time_t t;
+	size_t i;
+	int ok = 1, rc, err;
+
+	for (i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++) {
+		long long skew = 0;
+
+		if (!clock_agrees(clocks[i].id, &skew)) {
+			diag("CLOCK_%s: out of order with the syscall by %lld ns", clocks[i].name, skew);
+			ok = 0;
+		}
+	}
+	check(ok, "clock_gettime agrees with the syscall, in order, for 8 clocks");
+
+	clock_gettime(CLOCK_REALTIME, &r);
+	gettimeofday(&tv, NULL);
+	t = time(NULL);
+	check(tv.tv_sec >= r.tv_sec && tv.tv_sec <= r.tv_sec + 1 && t >= tv.tv_sec &&
+	      t <= tv.tv_sec + 1 && tv.tv_usec >= 0 && tv.tv_usec < 1000000,
+	      "gettimeofday and time agree with CLOCK_REALTIME (%lld, %lld.%06ld, %lld)",
+	      (long long)r.tv_sec, (long long)tv.tv_sec, (long)tv.tv_usec, (long long)t);
+
+	fresh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(fresh != MAP_FAILED && clock_gettime(CLOCK_MONOTONIC, fresh) == 0 &&
+	      fresh->tv_sec > 0 && fresh->tv_nsec >= 0 && fresh->tv_nsec < 1000000000,
+	      "clock_gettime into a page not mapped yet faults it in");
+	if (ring() == 3) {
+		/* The vDSO writes the result itself: a bad pointer is SIGSEGV. */
+		skip("a Linux process's vDSO faults (SIGSEGV) on a bad pointer",
+		     "clock_gettime into a bad pointer fails with EFAULT");
+		skip("a Linux process's vDSO faults (SIGSEGV) on a bad pointer",
+		     "gettimeofday into a bad pointer fails with EFAULT");
+		return;
+	}
+	errno = 0;
+	rc = clock_gettime(CLOCK_MONOTONIC, (struct timespec *)16);
+	err = errno;
+	check(rc == -1 && err == EFAULT, "clock_gettime into a bad pointer fails with EFAULT "
+	      "(%d, errno %d)", rc, err);
+	errno = 0;
+	rc = gettimeofday((struct timeval *)16, NULL);
+	err = errno;
+	check(rc == -1 && err == EFAULT, "gettimeofday into a bad pointer fails with EFAULT "
+	      "(%d, errno %d)", rc, err);
+}
+
 int proc_bypass(int argc, char **argv)
 {
 	pthread_t t;
@@ -177,5 +269,6 @@ int proc_bypass(int argc, char **argv)
 	check(n == -1 && err == EINTR && rem.tv_sec >= 1 && rem.tv_sec <= 2,
 	      "nanosleep interrupted by a handler: EINTR and the time left (%ld.%09ld s)",
 	      (long)rem.tv_sec, rem.tv_nsec);
+	check_clocks();
 	return tap_end();
 }
