@@ -21,6 +21,15 @@
 
 /* ukl.bypass: false sends every syscall through the full path. */
 extern bool ukl_bypass_on __ro_after_init;
+
+/* time.c: the stubs of the vDSO's syscalls jump to these ... */
+long ukl_fast_sys_clock_gettime(long which, long utp);
+long ukl_fast_sys_gettimeofday(long utv, long utz);
+long ukl_fast_sys_time(long utloc);
+/* ... which fall back to the syscalls' ordinary stubs (syscall-stubs.S). */
+long __ukl_slow_sys_clock_gettime(long which, long tp);
+long __ukl_slow_sys_gettimeofday(long tv, long tz);
+long __ukl_slow_sys_time(long tloc);
 #endif
 
 #endif

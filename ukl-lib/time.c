@@ -26,14 +26,6 @@
 
 #include "bypass.h"
 
-long __ukl_slow_sys_clock_gettime(long which, long tp);
-long __ukl_slow_sys_gettimeofday(long tv, long tz);
-long __ukl_slow_sys_time(long tloc);
-
-long ukl_fast_sys_clock_gettime(long which, long utp);
-long ukl_fast_sys_gettimeofday(long utv, long utz);
-long ukl_fast_sys_time(long utloc);
-
 /* Two longs to the app, inline and without sleeping; false on a fault. */
 static bool put_pair(long __user *p, long a, long b)
 {
@@ -76,7 +68,7 @@ static bool ukl_read_hres(long which, struct timespec64 *ts)
 	do {
 		while ((seq = READ_ONCE(vd->seq)) & 1)
 			cpu_relax();
-		smp_rmb();
+		smp_rmb();	/* the data after the count: update_vsyscall()'s order */
 		if (READ_ONCE(vd->clock_mode) != VDSO_CLOCKMODE_TSC)
 			return false;
 		cycles = rdtsc_ordered();
@@ -85,7 +77,7 @@ static bool ukl_read_hres(long which, struct timespec64 *ts)
 			return false;
 		ns = (delta * vd->mult + base->nsec) >> vd->shift;
 		sec = base->sec;
-		smp_rmb();
+		smp_rmb();	/* the data before the count's second read */
 	} while (READ_ONCE(vd->seq) != seq);
 	ts->tv_sec = sec + __iter_div_u64_rem(ns, NSEC_PER_SEC, &ns);
 	ts->tv_nsec = ns;
