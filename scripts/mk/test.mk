@@ -7,6 +7,7 @@
 TEST_PROGS := \
 	tests/host/test-verdict \
 	tests/host/deps-order \
+	tests/host/gen-syscalls \
 	tests/build/libc \
 	tests/build/image \
 	tests/boot/hello \
