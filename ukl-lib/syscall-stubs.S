@@ -146,11 +146,6 @@ SYM_CODE_START(ukl_bypass)
 	movq	%r8, R8(%rsp)
 	movq	%r9, R9(%rsp)
 	call	*%r11
-	jmp	ukl_bypass_return
-.Lukl_bypass_full:
-	movq	%rcx, %r10
-	jmp	__ukl_syscall
-SYM_CODE_END(ukl_bypass)
 
 /*
  * After the direct call: %rax = the result, %rsp = task_pt_regs(current),
@@ -165,7 +160,6 @@ SYM_CODE_END(ukl_bypass)
  * and from the app's code on, an interrupt is an entry from user mode
  * that does its own exit work.
  */
-SYM_CODE_START(ukl_bypass_return)
 	cli
 	movq	PER_CPU_VAR(pcpu_hot + X86_current_task), %rcx
 	testl	$UKL_EXIT_WORK, TASK_TI_flags(%rcx)
@@ -209,5 +203,9 @@ SYM_CODE_START(ukl_bypass_return)
 	call	syscall_exit_to_user_mode	/* returns with IRQs off */
 	movq	%rsp, %rdi
 	jmp	ukl_return_to_app
-SYM_CODE_END(ukl_bypass_return)
+
+.Lukl_bypass_full:
+	movq	%rcx, %r10
+	jmp	__ukl_syscall
+SYM_CODE_END(ukl_bypass)
 #endif
