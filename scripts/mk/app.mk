@@ -6,29 +6,49 @@
 APP_BUILD := $(O)/apps/$(APP_NAME)
 LINK := $(TOP)/link
 
-ifeq ($(wildcard $(APP)/.),)
-  $(error APP=$(APP): no such directory)
+# APP is a folder of C sources, or a program linked by the compiler driver
+# (ukl-gcc, below): an ordinary static executable, the baseline program,
+# that carries the app's UKL object in its section .ukl.app.
+ifneq ($(wildcard $(APP)/.),)
+  APP_KIND := source
+else ifneq ($(wildcard $(APP)),)
+  APP_KIND := program
+else
+  $(error APP=$(APP): no such directory or program)
 endif
 
-# An app may name its sources and extra flags in DIR/app.mk.
 APP_SRCS :=
 APP_CFLAGS :=
 APP_KERNEL_CALLS :=
+APP_HELPERS :=
+APP_BUSYBOX :=
+APP_OBJS :=
+ifeq ($(APP_KIND),source)
+# An app may name its sources and extra flags in DIR/app.mk.
 -include $(APP)/app.mk
-# Kernel functions the app calls directly (shortcuts): names that keep their
-# kernel meaning through the namespacing.  Checked against vmlinux below.
-override APP_KERNEL_CALLS := $(sort $(APP_KERNEL_CALLS))
-$(foreach n,$(APP_KERNEL_CALLS),$(if $(shell printf '%s' '$(n)' | grep -xE '[A-Za-z_][A-Za-z0-9_]*'),,\
-  $(error APP=$(APP): APP_KERNEL_CALLS: '$(n)' is not a C identifier)))
 APP_SRCS := $(or $(APP_SRCS),$(notdir $(wildcard $(APP)/*.c)))
 ifeq ($(strip $(APP_SRCS)),)
   $(error APP=$(APP): no C sources (no *.c and no APP_SRCS in app.mk))
 endif
 APP_OBJS := $(patsubst %.c,$(APP_BUILD)/obj/%.o,$(APP_SRCS))
+endif
+# Kernel functions the app calls directly (shortcuts): names that keep their
+# kernel meaning through the namespacing.  Checked against vmlinux below.
+override APP_KERNEL_CALLS := $(sort $(APP_KERNEL_CALLS))
+$(foreach n,$(APP_KERNEL_CALLS),$(if $(shell printf '%s' '$(n)' | grep -xE '[A-Za-z_][A-Za-z0-9_]*'),,\
+  $(error APP=$(APP): APP_KERNEL_CALLS: '$(n)' is not a C identifier)))
+
+# Helper programs (APP_HELPERS := NAME...): DIR/helpers/NAME.c, each built
+# by the host's gcc as an ordinary static program and placed at /bin/NAME;
+# the app's fork children run them (on UKL in ring 3, as normal processes).
+# APP_BUSYBOX := y adds busybox as /bin/sh, for system() and popen().
+APP_HELPER_BINS := $(patsubst %,$(APP_BUILD)/helpers/%,$(APP_HELPERS))
+BUSYBOX := /bin/busybox
+DEPS_GOAL_PACKAGES += $(if $(APP_BUSYBOX),busybox-static)
 
 # A directory whose contents appear at / of the app's file system, on both
 # kernels: UKL_ROOTFS=DIR, or the app's rootfs/ folder if it has one.
-UKL_ROOTFS ?= $(wildcard $(APP)/rootfs)
+UKL_ROOTFS ?= $(if $(filter source,$(APP_KIND)),$(wildcard $(APP)/rootfs))
 override UKL_ROOTFS := $(if $(UKL_ROOTFS),$(abspath $(UKL_ROOTFS)))
 
 GCC_INCLUDE = $(shell $(CC) -print-file-name=include 2>/dev/null)
@@ -47,7 +67,8 @@ APP_ALL_CFLAGS = $(UKL_CFLAGS) $(APP_CFLAGS)
 # change: any of these recompiles and relinks (two apps with the same folder
 # name share $(APP_BUILD); a removed source leaves the link).
 $(APP_BUILD)/cflags: FORCE
-	$(call write-if-changed,$@,'$(APP_ALL_CFLAGS)' '$(APP)' '$(APP_OBJS)' '$(APP_KERNEL_CALLS)')
+	$(call write-if-changed,$@,'$(APP_ALL_CFLAGS)' '$(APP)' '$(APP_OBJS)' '$(APP_KERNEL_CALLS)' \
+		'$(APP_HELPERS)' '$(APP_BUSYBOX)')
 
 APP_DEPS := $(APP_BUILD)/cflags $(GLIBC_STAMP)
 
@@ -108,6 +129,7 @@ APP_LINK_DEPS := $(APP_LINK_INPUTS) $(APP_CRT_END) $(GLIBC_LIB)/libc.a $(GLIBC_L
 # Installed by the glibc build.
 $(APP_CRT_BEGIN) $(APP_CRT_END) $(GLIBC_LIB)/libc.a $(GLIBC_LIB)/libm.a: $(GLIBC_STAMP) ;
 
+ifeq ($(APP_KIND),source)
 # 1. The baseline program: the very same objects and libc, linked as an
 #    ordinary static executable whose __ukl_syscall is a real syscall.
 #    It is also the first check of the app: ld names every undefined symbol
@@ -128,17 +150,36 @@ quiet_cmd_ld_partial = LD -r    $(APP_NAME)/$(notdir $@)
 		       $(APP_LINK_INPUTS) $(APP_LIBS) $(APP_CRT_END)
 $(APP_BUILD)/app-partial.o: $(APP_LINK_DEPS) $(LINK)/app.lds $(APP_BUILD)/$(APP_NAME).user
 	$(call cmd,ld_partial)
+else
+# A program from ukl-gcc.  1. The baseline program is the program itself,
+# less the UKL object.  2. The UKL object (the app, glibc and the runtime,
+# linked by ld -r) gets the app's name and goes through app.lds here, as
+# the objects of a source app do.  The driver ran the same steps when it
+# linked the program, so these refuse only a program changed since.
+quiet_cmd_app_user = OBJCOPY $(APP_NAME)/$(notdir $@) [baseline, user mode]
+      cmd_app_user = mkdir -p $(dir $@) && $(OBJCOPY) --remove-section=.ukl.app $< $@
+$(APP_BUILD)/$(APP_NAME).user: $(APP) $(APP_BUILD)/cflags
+	$(call cmd,app_user)
+quiet_cmd_app_embedded = OBJCOPY $(APP_NAME)/$(notdir $@) [the UKL object of $(APP)]
+      cmd_app_embedded = $(OBJCOPY) -O binary --only-section=.ukl.app $< $@ && \
+	  if [ ! -s $@ ]; then rm -f $@; \
+	    echo "error: APP=$<: not a program linked by ukl-gcc (it has no .ukl.app section); build it with $(UKL_GCC)" >&2; \
+	    exit 1; fi
+$(APP_BUILD)/app-embedded.o: $(APP) $(APP_BUILD)/cflags
+	$(call cmd,app_embedded)
+quiet_cmd_ld_partial = LD -r    $(APP_NAME)/$(notdir $@)
+      cmd_ld_partial = $(LD) -r -d --orphan-handling=error -T $(LINK)/app.lds -o $@ \
+		       $(APP_BUILD)/app-embedded.o $(APP_BUILD)/app-info.o
+$(APP_BUILD)/app-partial.o: $(APP_BUILD)/app-embedded.o $(APP_BUILD)/app-info.o $(LINK)/app.lds
+	$(call cmd,ld_partial)
+endif
 
-# 3. Namespace: every symbol gets the "app." prefix; the imports (link/
-#    imports.txt and the syscall stubs) get their kernel names back; only
-#    the exports stay global.  Then the check.
+# 3. Namespace (link/namespace-app): every symbol gets the "app." prefix;
+#    the imports (link/imports.txt, the syscall stubs, the shortcuts) get
+#    their kernel names back; only the exports stay global.  Then the check.
 $(APP_BUILD)/imports.txt: $(LINK)/imports.txt $(UKL_SYSCALLS)/imports.txt $(APP_BUILD)/cflags
 	$(Q)mkdir -p $(dir $@) && { cat $(LINK)/imports.txt $(UKL_SYSCALLS)/imports.txt; \
 	  echo '# APP_KERNEL_CALLS'; for n in $(APP_KERNEL_CALLS); do echo "$$n	$$n"; done; } > $@
-$(APP_BUILD)/imports.map: $(APP_BUILD)/imports.txt
-	$(Q)sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' $< | awk '{ print "app." $$1, $$2 }' > $@
-$(APP_BUILD)/exports.list: $(LINK)/exports.txt
-	$(Q)sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' -e 's/^[[:space:]]*/app./' $< > $@
 
 # A shortcut must be a name the app side leaves undefined.
 check-kernel-calls = for n in $(APP_KERNEL_CALLS); do \
@@ -147,13 +188,9 @@ check-kernel-calls = for n in $(APP_KERNEL_CALLS); do \
 	    exit 1; fi; done
 quiet_cmd_namespace = OBJCOPY $(APP_NAME)/$(notdir $@) [app. namespace]
       cmd_namespace = $(call check-kernel-calls,$<) && \
-		      $(OBJCOPY) --prefix-symbols=app. $< $@.tmp && \
-		      $(OBJCOPY) --redefine-syms=$(APP_BUILD)/imports.map \
-				 --keep-global-symbols=$(APP_BUILD)/exports.list $@.tmp $@ && \
-		      rm -f $@.tmp && \
-		      $(LINK)/check-app-object $@ $(APP_BUILD)/exports.list $(APP_BUILD)/imports.txt
-$(APP_BUILD)/ukl-app.o: $(APP_BUILD)/app-partial.o $(APP_BUILD)/imports.map \
-			$(APP_BUILD)/exports.list $(LINK)/check-app-object
+		      $(LINK)/namespace-app $< $@ $(APP_BUILD)/imports.txt $(LINK)/exports.txt
+$(APP_BUILD)/ukl-app.o: $(APP_BUILD)/app-partial.o $(APP_BUILD)/imports.txt \
+			$(LINK)/exports.txt $(LINK)/namespace-app $(LINK)/check-app-object
 	$(call cmd,namespace)
 
 quiet_cmd_ar = AR      $(APP_NAME)/$(notdir $@)
@@ -163,10 +200,19 @@ $(APP_BUILD)/ukl-app.a: $(APP_BUILD)/ukl-app.o
 
 # The UKL_ROOTFS entries (scripts/rootfs-list), rewritten when they change.
 # kbuild follows the files they name.
+# Then the helpers and busybox.
+rootfs-bin = $(if $(APP_HELPERS)$(APP_BUSYBOX),printf '%s\n' 'dir /bin 0755 0 0' \
+	$(foreach h,$(APP_HELPERS),'file /bin/$(h) $(APP_BUILD)/helpers/$(h) 0755 0 0') \
+	$(if $(APP_BUSYBOX),'file /bin/busybox $(BUSYBOX) 0755 0 0' 'slink /bin/sh busybox 0777 0 0'),:)
 $(APP_BUILD)/rootfs.list: $(TOP)/scripts/rootfs-list FORCE
-	$(Q)mkdir -p $(dir $@) && $(TOP)/scripts/rootfs-list $(UKL_ROOTFS) > $@.tmp || \
+	$(Q)mkdir -p $(dir $@) && { $(TOP)/scripts/rootfs-list $(UKL_ROOTFS) && $(rootfs-bin); } > $@.tmp || \
 	  { rm -f $@.tmp; exit 1; }
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+quiet_cmd_helper = CC      $(APP_NAME)/helpers/$(notdir $@) [helper: ordinary static program]
+      cmd_helper = mkdir -p $(dir $@) && $(CC) -static -O2 -Wall -o $@ $<
+$(APP_BUILD)/helpers/%: $(APP)/helpers/%.c $(APP_BUILD)/cflags
+	$(call cmd,helper)
 
 # The UKL kernel's built-in initramfs (CONFIG_INITRAMFS_SOURCE, linux.mk):
 # what the kernel's default one holds, and the app's UKL_ROOTFS.
@@ -178,7 +224,8 @@ $(APP_BUILD)/ukl-rootfs.list: $(APP_BUILD)/rootfs.list
 #    the initramfs list are copied in (only when different: an unchanged app
 #    does not relink) and kbuild decides what to rebuild; the result is
 #    copied out per app.
-$(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/.config FORCE
+$(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/.config \
+		$(APP_HELPER_BINS) FORCE
 	$(Q)cmp -s $< $(KO_UKL)/ukl-app.a || cp $< $(KO_UKL)/ukl-app.a
 	$(Q)cmp -s $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list || \
 	  cp $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list
@@ -210,7 +257,7 @@ $(APP_BUILD)/initramfs.list: $(APP_BUILD)/rootfs.list
 quiet_cmd_cpio = CPIO    $(APP_NAME)/$(notdir $@)
       cmd_cpio = $(KO_BASE)/usr/gen_init_cpio $< > $@
 $(APP_BUILD)/initramfs.cpio: $(APP_BUILD)/initramfs.list $(APP_BUILD)/$(APP_NAME).user \
-		$(APP_BUILD)/baseline-init $(KO_BASE)/vmlinux $(if $(UKL_ROOTFS),$(shell \
+		$(APP_BUILD)/baseline-init $(KO_BASE)/vmlinux $(APP_HELPER_BINS) $(if $(UKL_ROOTFS),$(shell \
 		find $(UKL_ROOTFS) 2>/dev/null))
 	$(call cmd,cpio)
 
@@ -228,3 +275,46 @@ baseline-bzimage: $(KO_BASE)/arch/x86/boot/bzImage $(APP_BUILD)/initramfs.cpio #
 app: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/$(APP_NAME).user ## compile and link APP (both the UKL archive and the baseline program)
 ukl-image: $(APP_BUILD)/vmlinux ## build the UKL image of APP: build/apps/NAME/vmlinux
 baseline-image: $(APP_BUILD)/initramfs.cpio $(KO_BASE)/vmlinux ## build the baseline kernel and APP's initramfs
+
+# The compiler driver for foreign build systems (link/ukl-gcc): gcc with the
+# UKL flags, whose link makes a program that APP= takes.  Its paths are in
+# ukl-gcc.conf beside it.
+UKL_BIN := $(O)/bin
+UKL_GCC := $(UKL_BIN)/ukl-gcc
+define ukl-gcc-conf
+# Generated by scripts/mk/app.mk -- do not edit.
+cc = $(CC)
+ld = $(LD)
+objcopy = $(OBJCOPY)
+sysroot = $(GLIBC_SYSROOT)
+gcc_include = $(GCC_INCLUDE)
+libgcc = $(LIBGCC)
+rt_lib = $(RT_LIB)
+user_syscall = $(UKL_BIN)/user-syscall.o
+user_syscalls = $(UKL_SYSCALLS)/user-syscalls.o
+app_lds = $(LINK)/app.lds
+app_info_c = $(LINK)/app-info.c
+namespace_app = $(LINK)/namespace-app
+imports = $(UKL_BIN)/imports.txt
+exports = $(LINK)/exports.txt
+endef
+$(UKL_BIN)/.dir:
+	$(Q)mkdir -p $(dir $@) && touch $@
+$(UKL_BIN)/ukl-gcc.conf: FORCE | $(UKL_BIN)/.dir
+	$(file >$@.tmp,$(ukl-gcc-conf))
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+$(UKL_BIN)/imports.txt: $(LINK)/imports.txt $(UKL_SYSCALLS)/imports.txt
+	$(Q)mkdir -p $(dir $@) && cat $^ > $@
+quiet_cmd_as_bin = AS      bin/$(notdir $@)
+      cmd_as_bin = mkdir -p $(dir $@) && $(CC) -c -o $@ $<
+$(UKL_BIN)/user-syscall.o: $(LINK)/user-syscall.S
+	$(call cmd,as_bin)
+quiet_cmd_install_gcc = INSTALL $@ (and ukl-cc)
+      cmd_install_gcc = cp $< $@.tmp && mv -f $@.tmp $@ && ln -sf ukl-gcc $(UKL_BIN)/ukl-cc
+$(UKL_GCC): $(LINK)/ukl-gcc $(UKL_BIN)/ukl-gcc.conf $(UKL_BIN)/imports.txt \
+		$(UKL_BIN)/user-syscall.o $(UKL_SYSCALLS)/user-syscalls.o $(RT_LIB) $(GLIBC_STAMP)
+	$(call cmd,install_gcc)
+
+PHONY += ukl-gcc
+ukl-gcc: $(UKL_GCC) ## install the compiler driver: build/bin/ukl-gcc (CC=... for foreign builds)
+	@echo '$(UKL_GCC)'

@@ -10,12 +10,16 @@ TEST_PROGS := \
 	tests/host/gen-syscalls \
 	tests/build/libc \
 	tests/build/image \
+	tests/build/driver \
 	tests/boot/hello \
 	tests/boot/smoke \
 	tests/boot/process \
 	tests/boot/bench \
 	tests/bad-input/app-errors \
 	tests/bad-input/host-errors
+
+# The driver test builds an autoconf project (tests/build/driver).
+DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),automake)
 
 # The images the tests boot: the default app, the smoke test, the process
 # tests, the benchmark program (a quick run).
