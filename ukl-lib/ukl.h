@@ -50,6 +50,9 @@ static inline void ukl_init_killed_atomic(int sig, const char *why)
 }
 #endif
 
+/* For ukl_uaccess_addr (uaccess-asm.S): the address, or ~0 if refused. */
+unsigned long ukl_uaccess_addr_slow(unsigned long addr);
+
 /* The bounds of the app's TLS template (arch/x86/kernel/vmlinux.lds.S). */
 extern char __ukl_tls_start[], __ukl_tls_end[], __ukl_tls_align[];
 

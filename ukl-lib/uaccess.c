@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which kernel-half pointers uaccess accepts from a UKL app.
+ *
+ * The app is linked into vmlinux, so its static data (string literals,
+ * .data, .bss) is in the kernel half, and it passes pointers to it to
+ * system calls: write(1, "hello", 5), time(&static_t).  uaccess keeps its
+ * normal bound (USER_PTR_MAX) for every task; a pointer above it takes an
+ * out-of-line path (arch/x86 uaccess, a UKL patch) that accepts it only
+ * for a task of the app (TIF_UKL) and only within the app's own image.
+ * Everything else in the kernel half stays out of reach: of helper
+ * programs (ordinary ring-3 tasks) above all, and of the app's stray
+ * pointers into kernel data.
+ */
+#include <linux/kernel.h>
+#include <linux/thread_info.h>
+#include <linux/uaccess.h>
+#include "ukl.h"
+
+extern char ukl_app_rodata_start[] __asm__("app.__ukl_rodata_start");
+extern char ukl_app_rodata_end[] __asm__("app.__ukl_rodata_end");
+extern char ukl_app_data_start[] __asm__("app.__ukl_data_start");
+extern char ukl_app_data_end[] __asm__("app.__ukl_data_end");
+extern char ukl_app_bss_start[] __asm__("app.__ukl_bss_start");
+extern char ukl_app_bss_end[] __asm__("app.__ukl_bss_end");
+
+static bool ukl_in(unsigned long addr, unsigned long size,
+		   const char *start, const char *end)
+{
+	return addr >= (unsigned long)start && addr <= (unsigned long)end &&
+	       size <= (unsigned long)end - addr;
+}
+
+/*
+ * [@addr, @addr + @size) lies within one part of the app's image: its
+ * code (read by, e.g., process_vm_readv of itself), read-only data,
+ * data or bss.
+ */
+static bool ukl_app_range(unsigned long addr, unsigned long size)
+{
+	return ukl_in(addr, size, ukl_app_text_start, ukl_app_text_end) ||
+	       ukl_in(addr, size, ukl_app_rodata_start, ukl_app_rodata_end) ||
+	       ukl_in(addr, size, ukl_app_data_start, ukl_app_data_end) ||
+	       ukl_in(addr, size, ukl_app_bss_start, ukl_app_bss_end);
+}
+
+/* access_ok() of a pointer above USER_PTR_MAX. */
+bool ukl_access_ok(const void __user *ptr, unsigned long size)
+{
+	return test_thread_flag(TIF_UKL) &&
+	       ukl_app_range((__force unsigned long)ptr, size);
+}
+EXPORT_SYMBOL(ukl_access_ok);
+
+/*
+ * mask_user_address() of a pointer above USER_PTR_MAX: the pointer, or
+ * the bound, where the access faults.  Its callers access a few bytes
+ * from there (a struct, a string up to its NUL): only the first must be
+ * in the app's image.
+ */
+void __user *ukl_mask_user_address(const void __user *ptr)
+{
+	if (ukl_access_ok(ptr, 1))
+		return (void __user *)ptr;
+	return (void __user *)USER_PTR_MAX;
+}
+EXPORT_SYMBOL(ukl_mask_user_address);
+
+/*
+ * For __get_user_N and __put_user_N (arch/x86/lib), whose callers expect
+ * only their own registers to change: %rdx, a pointer above the bound,
+ * stays if ukl_access_ok() takes it and becomes ~0 (a faulting address)
+ * otherwise; every other register is kept.
+ */
+unsigned long ukl_uaccess_addr_slow(unsigned long addr)
+{
+	return ukl_access_ok((const void __user *)addr, 1) ? addr : ~0UL;
+}
