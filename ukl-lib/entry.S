@@ -22,6 +22,7 @@
 #include <asm/percpu.h>
 #include <asm/ptrace-abi.h>
 #include <asm/processor-flags.h>
+#include <asm/thread_info.h>
 #include "calling.h"
 
 	.code64
@@ -80,6 +81,14 @@ SYM_CODE_START(__ukl_syscall)
 	movq	%rsp, %rdi
 	movslq	%eax, %rsi
 	call	do_syscall_64			/* returns with IRQs disabled */
+	/*
+	 * An execve made this task an ordinary user task (a child of the
+	 * app's fork that ran a program): leave for ring 3 as from any
+	 * other syscall, through the frame exec filled in.
+	 */
+	movq	PER_CPU_VAR(pcpu_hot + X86_current_task), %rcx
+	testl	$_TIF_UKL, TASK_TI_flags(%rcx)
+	jz	swapgs_restore_regs_and_return_to_usermode
 	jmp	.Lukl_return
 SYM_CODE_END(__ukl_syscall)
 

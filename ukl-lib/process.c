@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the tasks of a UKL app do differently from other tasks: they clone
- * only threads, whose stacks are locked and populated before the thread
- * runs; they do not exec; and running off a stack ends the app as a
+ * threads, whose stacks are locked and populated before the thread runs,
+ * and children that share their memory while the parent waits (fork and
+ * vfork of the app, posix_spawn); only such a child may exec, and it then
+ * becomes an ordinary user task.  Running off a stack ends the app as a
  * SIGSEGV would, not the kernel with a double fault.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/printk.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/ukl.h>
 #include <uapi/linux/sched.h>
 #include "ukl.h"
@@ -22,18 +28,26 @@
 
 /*
  * App text and data live in the kernel image and are shared by every task
- * of the app, not copied: a new process (fork, vfork, or clone without
- * CLONE_VM) would share them with its parent, and a CLONE_VM child that is
- * not a thread (posix_spawn, system) would exec.  Only threads are allowed.
+ * of the app, not copied.  A new process that copies the parent's memory
+ * (a clone without CLONE_VM) cannot have them; a CLONE_VM child that runs
+ * on beside its parent would share them behind its back.  Allowed are
+ * threads, and children that run while the parent waits (CLONE_VFORK)
+ * until they exit or exec: fork and vfork of the app on the parent's own
+ * stack, which no other thread may then use, and posix_spawn on a stack
+ * of its own.
  */
-static const char *ukl_refused_clone(u64 flags)
+static const char *ukl_refused_clone(struct kernel_clone_args *args)
 {
-	if (flags & CLONE_VFORK)
-		return "vfork";
+	u64 flags = args->flags;
+
 	if (!(flags & CLONE_VM))
 		return "fork (a clone without CLONE_VM)";
-	if (!(flags & CLONE_THREAD))
-		return "a clone without CLONE_THREAD";
+	if (flags & CLONE_THREAD)
+		return NULL;
+	if (!(flags & CLONE_VFORK))
+		return "a clone without CLONE_THREAD or CLONE_VFORK (a child that runs on beside its parent)";
+	if (!args->stack && get_nr_threads(current) > 1)
+		return "fork or vfork while other threads of the app run";
 	return NULL;
 }
 
@@ -62,27 +76,93 @@ static int ukl_lock_thread_stack(unsigned long top, unsigned long size)
 	return ret;
 }
 
-int ukl_check_clone(struct kernel_clone_args *args)
+/*
+ * A fork or vfork child of the app runs on its parent's stack, from the
+ * parent's stack pointer down, and returns through the parent's frames:
+ * the used part of the stack, from the stack pointer of the call to the
+ * top of its mapping, is saved here and put back before the parent
+ * returns, so that the parent resumes with the stack it had.
+ */
+struct ukl_stack_copy {
+	unsigned long start;
+	size_t len;
+	u8 data[];
+};
+
+static int ukl_save_stack(struct ukl_stack_copy **copy)
+{
+	unsigned long sp = current_pt_regs()->sp, end = 0;
+	struct vm_area_struct *vma;
+	struct ukl_stack_copy *c;
+
+	mmap_read_lock(current->mm);
+	vma = vma_lookup(current->mm, sp);
+	if (vma)
+		end = vma->vm_end;
+	mmap_read_unlock(current->mm);
+	if (!end)
+		return -EFAULT;
+	c = kvmalloc(struct_size(c, data, end - sp), GFP_KERNEL_ACCOUNT);
+	if (!c)
+		return -ENOMEM;
+	c->start = sp;
+	c->len = end - sp;
+	if (copy_from_user(c->data, (const void __user *)sp, c->len)) {
+		kvfree(c);
+		return -EFAULT;
+	}
+	*copy = c;
+	return 0;
+}
+
+int ukl_check_clone(struct kernel_clone_args *args, struct ukl_stack_copy **copy)
 {
 	const char *what;
 
 	/* Tasks the kernel makes for itself (io_uring workers) run no app code. */
 	if (args->fn)
 		return 0;
-	what = ukl_refused_clone(args->flags);
+	what = ukl_refused_clone(args);
 	if (what) {
 		ukl_refuse(what);
 		return -ENOSYS;
 	}
+	if (args->stack)
+		return ukl_lock_thread_stack(args->stack, args->stack_size);
 	/* A thread without a stack of its own shares the caller's (locked) one. */
-	if (!args->stack)
+	if (!(args->flags & CLONE_VFORK))
 		return 0;
-	return ukl_lock_thread_stack(args->stack, args->stack_size);
+	return ukl_save_stack(copy);
 }
 
+/*
+ * After the child has exited or exec'd (or failed to start): put the
+ * parent's stack back.  A parent killed while it waited does not return
+ * to its stack, and the child may still be running on it.
+ */
+void ukl_clone_done(struct ukl_stack_copy *copy)
+{
+	if (!copy)
+		return;
+	if (!fatal_signal_pending(current) &&
+	    copy_to_user((void __user *)copy->start, copy->data, copy->len))
+		pr_warn_ratelimited("ukl: %s (pid %d): cannot restore the stack %#lx-%#lx after a fork\n",
+				    current->comm, task_pid_nr(current), copy->start,
+				    copy->start + copy->len);
+	kvfree(copy);
+}
+
+/*
+ * Only a child that its parent waits for may exec (fork, vfork,
+ * posix_spawn): it leaves the app's image to its parent and becomes an
+ * ordinary user task of the new program (begin_new_exec() clears
+ * TIF_UKL).  The app's own tasks have no image to replace.
+ */
 int ukl_check_exec(void)
 {
-	ukl_refuse("execve");
+	if (current->vfork_done)
+		return 0;
+	ukl_refuse("execve (other than in the child of a fork, vfork or posix_spawn)");
 	return -ENOSYS;
 }
 

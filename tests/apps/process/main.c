@@ -31,6 +31,7 @@ static const struct {
 	{ "review", proc_review },
 	{ "spin", proc_spin },
 	{ "bypass", proc_bypass },
+	{ "fork", proc_fork },
 	{ "exit-return", exit_return },
 	{ "exit-exit", exit_exit },
 	{ "exit-_exit", exit__exit },

@@ -20,6 +20,7 @@ int proc_stress(int argc, char **argv);
 int proc_review(int argc, char **argv);
 int proc_spin(int argc, char **argv);
 int proc_bypass(int argc, char **argv);
+int proc_fork(int argc, char **argv);
 
 #include <stdint.h>
 

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fork: the fork a UKL app supports, where the parent waits, and the helper
+ * programs its children run.  On UKL a fork child shares the app's memory
+ * and runs while the parent waits, until it exits or execs; the parent then
+ * resumes with the stack, registers and thread state it had.  On the
+ * baseline fork is Linux's.  The checks say which behaviour they expect of
+ * which kernel; the documented difference (the child's writes to globals
+ * stay visible on UKL) is checked on both.
+ *
+ * /bin/ukl-helper (helpers/ukl-helper.c) is an ordinary static program of
+ * the host's toolchain; /bin/sh is busybox (APP_BUSYBOX).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "tap.h"
+
+#define HELPER "/bin/ukl-helper"
+
+extern char **environ;
+
+static int in_ukl(void)
+{
+	unsigned int cs;
+
+	__asm__("mov %%cs, %0" : "=r"(cs));
+	return (cs & 3) == 0;
+}
+
+/* waitpid's status of @pid as text, for the diagnostics. */
+static int wait_status(pid_t pid)
+{
+	int st = -1;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return st;
+}
+
+static volatile int shared_counter;
+static __thread int thread_var = 5;
+
+static void simple_fork(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0)
+		_exit(7);
+	st = wait_status(pid);
+	check(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 7,
+	      "fork: the child's _exit(7) is the parent's waitpid status (pid %d, status %#x)",
+	      pid, st);
+}
+
+static void child_runs_first(void)
+{
+	pid_t pid;
+	int st;
+
+	shared_counter = 0;
+	pid = fork();
+	if (pid == 0) {
+		shared_counter = 1;
+		sleep_ms(200);
+		shared_counter = 2;
+		_exit(0);
+	}
+	/* On UKL the parent resumes only now; on Linux it runs on at once. */
+	if (in_ukl())
+		check(shared_counter == 2,
+		      "UKL: the parent resumes after the child has exited, and sees its writes to globals (counter %d)",
+		      shared_counter);
+	else
+		check(shared_counter == 0,
+		      "Linux: the child's writes to globals are its own (counter %d)", shared_counter);
+	st = wait_status(pid);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the child exited 0 (status %#x)", st);
+	if (in_ukl())
+		check(shared_counter == 2, "UKL: the child's write stays after it exited");
+	else
+		check(shared_counter == 0, "Linux: the child's write never reaches the parent");
+}
+
+/* The child returns from here into the caller's frame, then writes deep. */
+static __attribute__((noinline)) pid_t fork_and_return(void)
+{
+	return fork();
+}
+
+static __attribute__((noinline)) int scribble(int depth)
+{
+	volatile unsigned char buf[1024];
+
+	memset((void *)buf, 0xaa, sizeof(buf));
+	return depth ? scribble(depth - 1) + buf[depth % 1024] : buf[0];
+}
+
+static void stack_restored(void)
+{
+	volatile unsigned long pattern[64];
+	int i, intact = 1, st;
+	pid_t pid;
+
+	for (i = 0; i < 64; i++)
+		pattern[i] = 0x5eed0000UL + i;
+	pid = fork_and_return();
+	if (pid == 0) {
+		/* Over the parent's frames: this one, and 64 KiB below. */
+		for (i = 0; i < 64; i++)
+			pattern[i] = 0;
+		scribble(64);
+		_exit(0);
+	}
+	st = wait_status(pid);
+	for (i = 0; i < 64; i++)
+		intact &= pattern[i] == 0x5eed0000UL + i;
+	check(pid > 0 && WIFEXITED(st) && intact,
+	      "the parent's stack is as it was at the fork, after the child returned through it and wrote 64 KiB below");
+}
+
+static void thread_state_restored(void)
+{
+	pthread_mutexattr_t a;
+	pthread_mutex_t m;
+	pid_t pid, self = gettid();
+	int st, unlock;
+
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
+	pthread_mutex_init(&m, &a);
+	pthread_mutex_lock(&m);
+	thread_var = 5;
+	errno = 1234;
+	pid = fork();
+	if (pid == 0) {
+		errno = 99;
+		thread_var = 77;
+		_exit(gettid() == getpid() && getpid() != self ? 0 : 1);
+	}
+	check(errno == 1234 && thread_var == 5,
+	      "errno and a __thread variable are the parent's after the fork (errno %d, var %d)",
+	      errno, thread_var);
+	st = wait_status(pid);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "the child has a pid and tid of its own (status %#x)", st);
+	check(gettid() == self, "the parent's tid is unchanged");
+	unlock = pthread_mutex_unlock(&m);
+	check(unlock == 0,
+	      "an error-checking mutex locked before the fork is still the parent's (unlock: %d)",
+	      unlock);
+}
+
+static void child_pid_and_signal(void)
+{
+	int fds[2], st;
+	pid_t pid, seen = 0;
+
+	if (pipe(fds))
+		return (void)check(0, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		pid_t me = getpid();
+
+		write(fds[1], &me, sizeof(me));
+		kill(me, SIGTERM);
+		_exit(1);
+	}
+	read(fds[0], &seen, sizeof(seen));
+	st = wait_status(pid);
+	check(seen == pid, "the child's getpid() is fork's return value (%d, %d)", seen, pid);
+	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
+	      "a child killed by SIGTERM: waitpid says so (status %#x)", st);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void many_forks(void)
+{
+	int i, good = 0;
+
+	for (i = 0; i < 20; i++) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid == 0)
+			_exit(i);
+		st = wait_status(pid);
+		good += WIFEXITED(st) && WEXITSTATUS(st) == i;
+	}
+	check(good == 20, "20 forks in a row, each status right (%d)", good);
+}
+
+static void test_vfork(void)
+{
+	pid_t pid = vfork();
+	int st;
+
+	if (pid == 0)
+		_exit(9);
+	st = wait_status(pid);
+	check(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 9,
+	      "vfork: the child's _exit(9) is the status (status %#x)", st);
+}
+
+/* Runs @argv with its stdout into a pipe; returns the first line read. */
+static void run_capture(char *const argv[], char *out, size_t size, int *status)
+{
+	int fds[2];
+	ssize_t n = 0, r;
+	pid_t pid;
+
+	*out = 0;
+	*status = -1;
+	if (pipe(fds))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (n < (ssize_t)size - 1 && (r = read(fds[0], out + n, size - 1 - n)) > 0)
+		n += r;
+	out[n > 0 ? n : 0] = 0;
+	out[strcspn(out, "\n")] = 0;
+	close(fds[0]);
+	*status = wait_status(pid);
+}
+
+static void fork_exec(void)
+{
+	char *exit42[] = { HELPER, "exit", "42", NULL };
+	char *echo[] = { HELPER, "echo", "hello", "from", "a", "helper", NULL };
+	char *kptr[] = { HELPER, "kernel-ptr", NULL };
+	char out[512];
+	int st;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		execv(exit42[0], exit42);
+		_exit(127);
+	}
+	st = wait_status(pid);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 42,
+	      "fork + execv of a static helper program: its exit status 42 (status %#x)", st);
+
+	run_capture(echo, out, sizeof(out), &st);
+	check(!strcmp(out, "hello from a helper") && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "the helper's output comes back through a pipe ('%s')", out);
+
+	run_capture(kptr, out, sizeof(out), &st);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "a helper's system calls with kernel pointers fail with EFAULT (status %#x)", st);
+	if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		diag("%s", out);
+}
+
+static void spawn(void)
+{
+	char *argv[] = { HELPER, "env", "UKL_SPAWN", NULL };
+	char *envp[] = { "UKL_SPAWN=spawned", NULL };
+	posix_spawn_file_actions_t fa;
+	char out[128] = "";
+	int fds[2], st = -1, err;
+	ssize_t n;
+	pid_t pid = 0;
+
+	if (pipe(fds))
+		return (void)check(0, "pipe: %s", strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	err = posix_spawn(&pid, HELPER, &fa, NULL, argv, envp);
+	close(fds[1]);
+	n = err ? 0 : read(fds[0], out, sizeof(out) - 1);
+	out[n > 0 ? n : 0] = 0;
+	out[strcspn(out, "\n")] = 0;
+	if (!err)
+		st = wait_status(pid);
+	close(fds[0]);
+	check(!err && !strcmp(out, "spawned") && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "posix_spawn with an environment and a dup2: output '%s', error %d, status %#x",
+	      out, err, st);
+	err = posix_spawn(&pid, "/bin/no-such-program", NULL, NULL, argv, environ);
+	check(err == ENOENT, "posix_spawn of a missing program: ENOENT (%d)", err);
+}
+
+static void shell(void)
+{
+	char line[128] = "";
+	FILE *p;
+	int st;
+
+	st = system(HELPER " exit 3");
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 3,
+	      "system(\"" HELPER " exit 3\"): status 3 (%#x)", st);
+	st = system("echo through-the-shell > /tmp/system.out && test -s /tmp/system.out");
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "system() with redirection and && (%#x)", st);
+	p = popen("echo popen-works; " HELPER " echo second line", "r");
+	if (p) {
+		if (!fgets(line, sizeof(line), p))
+			line[0] = 0;
+		line[strcspn(line, "\n")] = 0;
+	}
+	st = p ? pclose(p) : -1;
+	check(p && !strcmp(line, "popen-works") && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "popen(\"echo ...\", \"r\"): '%s', pclose status %#x", line, st);
+}
+
+static void *spinner(void *arg)
+{
+	volatile int *stop = arg;
+
+	while (!*stop)
+		sleep_ms(5);
+	return NULL;
+}
+
+static void refused(void)
+{
+	static char buf[16];
+	volatile int stop = 0;
+	void *phdr = (void *)getauxval(AT_PHDR);
+	int zero = open("/dev/zero", O_RDONLY);
+	pthread_t t;
+	pid_t pid;
+
+	check(read(zero, buf, sizeof(buf)) == sizeof(buf),
+	      "read into the app's own .bss works");
+	errno = 0;
+	check(read(zero, phdr, 8) == -1 && errno == EFAULT,
+	      "read into the program headers (AT_PHDR, not the app's data): EFAULT (errno %d)", errno);
+	close(zero);
+
+	pthread_create(&t, NULL, spinner, (void *)&stop);
+	errno = 0;
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	if (in_ukl()) {
+		check(pid == -1 && errno == ENOSYS,
+		      "UKL: fork while another thread runs is refused with ENOSYS (%d, errno %d)",
+		      pid, errno);
+	} else {
+		int st = wait_status(pid);
+
+		check(pid > 0 && WIFEXITED(st), "Linux: fork while another thread runs works");
+	}
+	stop = 1;
+	pthread_join(t, NULL);
+
+	if (in_ukl()) {
+		char *argv[] = { HELPER, "exit", "0", NULL };
+
+		errno = 0;
+		check(execv(HELPER, argv) == -1 && errno == ENOSYS,
+		      "UKL: execve by the app itself (not a fork child) is refused with ENOSYS (errno %d)",
+		      errno);
+	} else {
+		skip("Linux execs the program: nothing to refuse",
+		     "UKL: execve by the app itself is refused");
+	}
+}
+
+int proc_fork(int argc, char **argv)
+{
+	tap_begin();
+	need_tmp();
+	diag("running in ring %d", in_ukl() ? 0 : 3);
+	simple_fork();
+	child_runs_first();
+	stack_restored();
+	thread_state_restored();
+	child_pid_and_signal();
+	many_forks();
+	test_vfork();
+	fork_exec();
+	spawn();
+	shell();
+	refused();
+	return tap_end();
+}
