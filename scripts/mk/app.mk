@@ -157,11 +157,11 @@ else
 # the objects of a source app do.  The driver ran the same steps when it
 # linked the program, so these refuse only a program changed since.
 quiet_cmd_app_user = OBJCOPY $(APP_NAME)/$(notdir $@) [baseline, user mode]
-      cmd_app_user = mkdir -p $(dir $@) && $(OBJCOPY) --remove-section=.ukl.app $< $@
+      cmd_app_user = mkdir -p $(dir $@) && $(OBJCOPY) --remove-section=.ukl.app --remove-section=.ukl.objs $< $@
 $(APP_BUILD)/$(APP_NAME).user: $(APP) $(APP_BUILD)/cflags
 	$(call cmd,app_user)
 quiet_cmd_app_embedded = OBJCOPY $(APP_NAME)/$(notdir $@) [the UKL object of $(APP)]
-      cmd_app_embedded = $(OBJCOPY) -O binary --only-section=.ukl.app $< $@ && \
+      cmd_app_embedded = rm -f $@ && { $(OBJCOPY) --dump-section .ukl.app=$@ $< /dev/null 2>/dev/null || :; } && \
 	  if [ ! -s $@ ]; then rm -f $@; \
 	    echo "error: APP=$<: not a program linked by ukl-gcc (it has no .ukl.app section); build it with $(UKL_GCC)" >&2; \
 	    exit 1; fi

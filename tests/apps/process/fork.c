@@ -314,9 +314,14 @@ static void shell(void)
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "system() with redirection and && (%#x)", st);
 	p = popen("echo popen-works; " HELPER " echo second line", "r");
 	if (p) {
+		char rest[128];
+
 		if (!fgets(line, sizeof(line), p))
 			line[0] = 0;
 		line[strcspn(line, "\n")] = 0;
+		/* Read to the end: a pipe closed early would kill the writer. */
+		while (fgets(rest, sizeof(rest), p))
+			;
 	}
 	st = p ? pclose(p) : -1;
 	check(p && !strcmp(line, "popen-works") && WIFEXITED(st) && WEXITSTATUS(st) == 0,
@@ -337,15 +342,18 @@ static void refused(void)
 	static char buf[16];
 	volatile int stop = 0;
 	void *phdr = (void *)getauxval(AT_PHDR);
-	int zero = open("/dev/zero", O_RDONLY);
+	int zero = open("/dev/zero", O_RDONLY), err;
+	ssize_t n;
 	pthread_t t;
 	pid_t pid;
 
 	check(read(zero, buf, sizeof(buf)) == sizeof(buf),
 	      "read into the app's own .bss works");
 	errno = 0;
-	check(read(zero, phdr, 8) == -1 && errno == EFAULT,
-	      "read into the program headers (AT_PHDR, not the app's data): EFAULT (errno %d)", errno);
+	n = read(zero, phdr, 8);
+	err = errno;
+	check(n == -1 && err == EFAULT,
+	      "read into the program headers (AT_PHDR, not the app's data): EFAULT (errno %d)", err);
 	close(zero);
 
 	pthread_create(&t, NULL, spinner, (void *)&stop);
@@ -369,9 +377,11 @@ static void refused(void)
 		char *argv[] = { HELPER, "exit", "0", NULL };
 
 		errno = 0;
-		check(execv(HELPER, argv) == -1 && errno == ENOSYS,
+		n = execv(HELPER, argv);
+		err = errno;
+		check(n == -1 && err == ENOSYS,
 		      "UKL: execve by the app itself (not a fork child) is refused with ENOSYS (errno %d)",
-		      errno);
+		      err);
 	} else {
 		skip("Linux execs the program: nothing to refuse",
 		     "UKL: execve by the app itself is refused");
