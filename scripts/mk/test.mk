@@ -15,11 +15,14 @@ TEST_PROGS := \
 	tests/boot/smoke \
 	tests/boot/process \
 	tests/boot/bench \
+	tests/conformance/subset \
 	tests/bad-input/app-errors \
 	tests/bad-input/host-errors
 
-# The driver test builds an autoconf project (tests/build/driver).
+# The driver test builds an autoconf project (tests/build/driver); the
+# kselftest Makefiles copy their scripts with rsync.
 DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),automake)
+DEPS_GOAL_PACKAGES += $(if $(filter test conformance,$(MAKECMDGOALS)),rsync)
 
 # The images the tests boot: the default app, the smoke test, the process
 # tests, the benchmark program (a quick run).
@@ -53,6 +56,18 @@ stress: ## threads x signals x timers x mmap, STRESS_RUNS (10) boots of STRESS_S
 	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) STRESS_RUNS=$(STRESS_RUNS) \
 		STRESS_SECONDS=$(STRESS_SECONDS) $(TOP)/tests/run-tests --timeout 7200 \
 		--logdir $(O)/tests/results-stress $(TOP)/tests/stress/process
+
+##@ Conformance
+# Other people's tests inside UKL (tests/conformance/conformance): the
+# kselftests of the kernel tree, built by their own Makefiles through
+# ukl-gcc and with the host's gcc, one boot per test and column.
+CONF_JOBS ?= 2
+CONF_TIMEOUT ?= 120
+PHONY += conformance
+conformance: ## kselftests on linux / linux_ukl_libc / ukl_entry / ukl_bypass: table, build/conformance/results.csv
+	$(Q)$(MAKE) --no-print-directory ukl-gcc baseline-image
+	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) CONF_TIMEOUT=$(CONF_TIMEOUT) \
+		$(TOP)/tests/conformance/conformance --jobs $(CONF_JOBS)
 
 ##@ Bench
 # gnuplot draws the chart of make bench only.
