@@ -167,6 +167,24 @@ int ukl_check_exec(void)
 }
 
 /*
+ * Signal frames on an alternate stack are pushed in ring 0 as well: lock
+ * and populate it, as a thread's stack.  One in the app's own image
+ * (a static array) is always present.
+ */
+int ukl_check_sigaltstack(unsigned long sp, size_t size)
+{
+	int ret;
+
+	if (sp >= TASK_SIZE_MAX)
+		return 0;
+	ret = ukl_mlock_stack(sp, size);
+	if (ret)
+		pr_warn_ratelimited("ukl: %s (pid %d): cannot lock the alternate signal stack %#lx-%#lx: %d\n",
+				    current->comm, task_pid_nr(current), sp, sp + size, ret);
+	return ret;
+}
+
+/*
  * The CPU double-faults when it cannot push an exception frame: for app
  * code, whose exceptions use the app's stack, when the stack pointer ran
  * into the page below the stack (CR2 within a page below the pointer).
