@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -244,6 +245,29 @@ static void altstack_test(void)
 	free(mem);
 }
 
+/*
+ * An alternate stack the app never touched (fresh mmap'd pages): on UKL,
+ * signal frames are pushed in ring 0, so sigaltstack() must have made it
+ * present; otherwise the first push is a double fault.
+ */
+static void altstack_untouched_test(void)
+{
+	size_t size = 65536;
+	char *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	stack_t ss = { .ss_sp = mem, .ss_size = size }, off = { .ss_flags = SS_DISABLE };
+	int ok;
+
+	ok = mem != MAP_FAILED && sigaltstack(&ss, NULL) == 0 && handle(SIGUSR2, SA_ONSTACK) == 0;
+	ok = ok && raise(SIGUSR2) == 0 && hits[SIGUSR2] == 1;
+	check(ok && hit_onstack[SIGUSR2] && hit_stack[SIGUSR2] >= (uintptr_t)mem &&
+	      hit_stack[SIGUSR2] < (uintptr_t)mem + size,
+	      "sigaltstack on fresh mmap'd pages never touched: the handler runs there");
+	sigaltstack(&off, NULL);
+	handle(SIGUSR2, 0);
+	if (mem != MAP_FAILED)
+		munmap(mem, size);
+}
+
 /* sigprocmask, sigtimedwait, signalfd */
 
 static void mask_test(void)
@@ -423,6 +447,7 @@ int proc_signals(int argc, char **argv)
 	self_signals();
 	mask_test();
 	altstack_test();
+	altstack_untouched_test();
 	signalfd_test();
 	alarm_test();
 	itimer_test();
