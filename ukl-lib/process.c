@@ -29,19 +29,17 @@
 /*
  * App text and data live in the kernel image and are shared by every task
  * of the app, not copied.  A new process that copies the parent's memory
- * (a clone without CLONE_VM) cannot have them; a CLONE_VM child that runs
- * on beside its parent would share them behind its back.  Allowed are
- * threads, and children that run while the parent waits (CLONE_VFORK)
- * until they exit or exec: fork and vfork of the app on the parent's own
- * stack, which no other thread may then use, and posix_spawn on a stack
- * of its own.
+ * cannot have them (a clone without CLONE_VM becomes a CLONE_VFORK child,
+ * in ukl_check_clone()); a CLONE_VM child that runs on beside its parent
+ * would share them behind its back.  Allowed are threads, and children
+ * that run while the parent waits (CLONE_VFORK) until they exit or exec:
+ * fork and vfork of the app on the parent's own stack, which no other
+ * thread may then use, and posix_spawn on a stack of its own.
  */
 static const char *ukl_refused_clone(struct kernel_clone_args *args)
 {
 	u64 flags = args->flags;
 
-	if (!(flags & CLONE_VM))
-		return "fork (a clone without CLONE_VM)";
 	if (flags & CLONE_THREAD)
 		return NULL;
 	if (!(flags & CLONE_VFORK))
@@ -122,6 +120,14 @@ int ukl_check_clone(struct kernel_clone_args *args, struct ukl_stack_copy **copy
 	/* Tasks the kernel makes for itself (io_uring workers) run no app code. */
 	if (args->fn)
 		return 0;
+	/*
+	 * A clone that would copy the process (fork, or a raw clone without
+	 * CLONE_VM) gets the child an app task can have: one that shares
+	 * the app's memory while the parent waits, as glibc's fork asks for
+	 * (kernel_clone() takes the flags from here).
+	 */
+	if (!(args->flags & (CLONE_VM | CLONE_THREAD)))
+		args->flags |= CLONE_VM | CLONE_VFORK;
 	what = ukl_refused_clone(args);
 	if (what) {
 		ukl_refuse(what);

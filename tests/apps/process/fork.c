@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -201,6 +202,20 @@ static void many_forks(void)
 		good += WIFEXITED(st) && WEXITSTATUS(st) == i;
 	}
 	check(good == 20, "20 forks in a row, each status right (%d)", good);
+}
+
+/* A raw clone that would copy the process: on UKL the same child as fork. */
+static void raw_clone(void)
+{
+	pid_t pid = syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+	int st;
+
+	if (pid == 0)
+		_exit(6);
+	st = wait_status(pid);
+	check(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 6,
+	      "a raw clone(SIGCHLD) without CLONE_VM: the child's _exit(6) is the status (status %#x)",
+	      st);
 }
 
 static void test_vfork(void)
@@ -400,6 +415,7 @@ int proc_fork(int argc, char **argv)
 	child_pid_and_signal();
 	many_forks();
 	test_vfork();
+	raw_clone();
 	fork_exec();
 	spawn();
 	shell();
