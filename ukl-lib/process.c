@@ -78,8 +78,12 @@ static int ukl_lock_thread_stack(unsigned long top, unsigned long size)
  * A fork or vfork child of the app runs on its parent's stack, from the
  * parent's stack pointer down, and returns through the parent's frames:
  * the used part of the stack, from the stack pointer of the call to the
- * top of its mapping, is saved here and put back before the parent
- * returns, so that the parent resumes with the stack it had.
+ * top of its mapping, is saved and put back before the parent returns,
+ * so that the parent resumes with the stack it had.  The room is taken
+ * here, where the clone can still fail; the copy is made just before
+ * the child first runs (ukl_clone_snapshot()), after the kernel's own
+ * writes to the parent's memory (CLONE_PIDFD, CLONE_PARENT_SETTID), which
+ * often go to the parent's stack and must stay.
  */
 struct ukl_stack_copy {
 	unsigned long start;
@@ -105,12 +109,21 @@ static int ukl_save_stack(struct ukl_stack_copy **copy)
 		return -ENOMEM;
 	c->start = sp;
 	c->len = end - sp;
-	if (copy_from_user(c->data, (const void __user *)sp, c->len)) {
-		kvfree(c);
-		return -EFAULT;
-	}
 	*copy = c;
 	return 0;
+}
+
+void ukl_clone_snapshot(struct ukl_stack_copy *copy)
+{
+	if (!copy)
+		return;
+	/* The stack is locked and populated: this fails only if it went. */
+	if (copy_from_user(copy->data, (const void __user *)copy->start, copy->len)) {
+		pr_warn_ratelimited("ukl: %s (pid %d): cannot save the stack %#lx-%#lx at a fork; it is not restored\n",
+				    current->comm, task_pid_nr(current), copy->start,
+				    copy->start + copy->len);
+		copy->len = 0;
+	}
 }
 
 int ukl_check_clone(struct kernel_clone_args *args, struct ukl_stack_copy **copy)
@@ -150,7 +163,7 @@ void ukl_clone_done(struct ukl_stack_copy *copy)
 {
 	if (!copy)
 		return;
-	if (!fatal_signal_pending(current) &&
+	if (copy->len && !fatal_signal_pending(current) &&
 	    copy_to_user((void __user *)copy->start, copy->data, copy->len))
 		pr_warn_ratelimited("ukl: %s (pid %d): cannot restore the stack %#lx-%#lx after a fork\n",
 				    current->comm, task_pid_nr(current), copy->start,
