@@ -6,6 +6,7 @@
 #   tap_ok "desc"                 ok N - desc
 #   tap_fail "desc" [diag...]     not ok N - desc, each diag line as "# ..."
 #   tap_skip "desc" "reason"      ok N - desc # SKIP reason
+#   tap_todo "desc" "reason"      not ok N - desc # TODO reason (an expected failure)
 #   tap_check "desc" cmd [arg...] runs cmd; ok, or not ok with its exit status
 #                                 and output as "# " diagnostics
 #   tap_bail "reason"             Bail out! reason, exit 1
@@ -50,6 +51,12 @@ tap_skip() {
 	_tap_n=$((_tap_n + 1))
 	_tap_skip=$((_tap_skip + 1))
 	echo "ok $_tap_n - $1 # SKIP${2:+ $2}"
+}
+
+tap_todo() {
+	_tap_n=$((_tap_n + 1))
+	_tap_pass=$((_tap_pass + 1))
+	echo "not ok $_tap_n - $1 # TODO${2:+ $2}"
 }
 
 tap_check() {
