@@ -17,13 +17,6 @@
 #include <linux/uaccess.h>
 #include "ukl.h"
 
-extern char ukl_app_rodata_start[] __asm__("app.__ukl_rodata_start");
-extern char ukl_app_rodata_end[] __asm__("app.__ukl_rodata_end");
-extern char ukl_app_data_start[] __asm__("app.__ukl_data_start");
-extern char ukl_app_data_end[] __asm__("app.__ukl_data_end");
-extern char ukl_app_bss_start[] __asm__("app.__ukl_bss_start");
-extern char ukl_app_bss_end[] __asm__("app.__ukl_bss_end");
-
 static bool ukl_in(unsigned long addr, unsigned long size,
 		   const char *start, const char *end)
 {

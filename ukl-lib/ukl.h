@@ -29,6 +29,13 @@ extern char ukl_app_entry[] __asm__("app._start");
 extern const char ukl_app_name[] __asm__("app.ukl_app_name");
 extern char ukl_app_text_start[] __asm__("app.__text_start");
 extern char ukl_app_text_end[] __asm__("app.__text_end");
+/* The bounds of the app's data (link/app.lds), for uaccess.c. */
+extern char ukl_app_rodata_start[] __asm__("app.__ukl_rodata_start");
+extern char ukl_app_rodata_end[] __asm__("app.__ukl_rodata_end");
+extern char ukl_app_data_start[] __asm__("app.__ukl_data_start");
+extern char ukl_app_data_end[] __asm__("app.__ukl_data_end");
+extern char ukl_app_bss_start[] __asm__("app.__ukl_bss_start");
+extern char ukl_app_bss_end[] __asm__("app.__ukl_bss_end");
 
 /* Whether @ip is in the app's code (as the entry code decides it). */
 static inline bool ukl_app_ip(unsigned long ip)

@@ -151,7 +151,9 @@ quiet_cmd_ld_partial = LD -r    $(APP_NAME)/$(notdir $@)
 $(APP_BUILD)/app-partial.o: $(APP_LINK_DEPS) $(LINK)/app.lds $(APP_BUILD)/$(APP_NAME).user
 	$(call cmd,ld_partial)
 else
-# A program from ukl-gcc.  1. The baseline program is the program itself,
+# A program from ukl-gcc.  (objcopy --dump-section also writes a copy of
+# its input: never to /dev/null, which objcopy would replace or chmod.)
+# 1. The baseline program is the program itself,
 # less the UKL object.  2. The UKL object (the app, glibc and the runtime,
 # linked by ld -r) gets the app's name and goes through app.lds here, as
 # the objects of a source app do.  The driver ran the same steps when it
@@ -161,7 +163,8 @@ quiet_cmd_app_user = OBJCOPY $(APP_NAME)/$(notdir $@) [baseline, user mode]
 $(APP_BUILD)/$(APP_NAME).user: $(APP) $(APP_BUILD)/cflags
 	$(call cmd,app_user)
 quiet_cmd_app_embedded = OBJCOPY $(APP_NAME)/$(notdir $@) [the UKL object of $(APP)]
-      cmd_app_embedded = rm -f $@ && { $(OBJCOPY) --dump-section .ukl.app=$@ $< /dev/null 2>/dev/null || :; } && \
+      cmd_app_embedded = rm -f $@ && { $(OBJCOPY) --dump-section .ukl.app=$@ $< $@.copy 2>/dev/null || :; } && \
+	  rm -f $@.copy && \
 	  if [ ! -s $@ ]; then rm -f $@; \
 	    echo "error: APP=$<: not a program linked by ukl-gcc (it has no .ukl.app section); build it with $(UKL_GCC)" >&2; \
 	    exit 1; fi
