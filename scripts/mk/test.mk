@@ -59,12 +59,14 @@ stress: ## threads x signals x timers x mmap, STRESS_RUNS (10) boots of STRESS_S
 
 ##@ Conformance
 # Other people's tests inside UKL (tests/conformance/conformance): the
-# kselftests of the kernel tree, built by their own Makefiles through
-# ukl-gcc and with the host's gcc, one boot per test and column.
+# kselftests of the kernel tree and glibc's own tests, built by their own
+# Makefiles (kselftests through ukl-gcc and with the host's gcc; glibc's in
+# a copy of the glibc build folder, relinked by ukl-gcc), one boot per test
+# and column.
 CONF_JOBS ?= 2
 CONF_TIMEOUT ?= 120
 PHONY += conformance
-conformance: ## kselftests on linux / linux_ukl_libc / ukl_entry / ukl_bypass: table, build/conformance/results.csv
+conformance: ## kselftests and glibc tests on linux / linux_ukl_libc / ukl_entry / ukl_bypass: table, build/conformance/results.csv
 	$(Q)$(MAKE) --no-print-directory ukl-gcc baseline-image
 	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) CONF_TIMEOUT=$(CONF_TIMEOUT) \
 		$(TOP)/tests/conformance/conformance --jobs $(CONF_JOBS)
