@@ -145,10 +145,19 @@ $(APP_BUILD)/$(APP_NAME).user: $(APP_LINK_DEPS) $(APP_BUILD)/user-syscall.o \
 	$(call cmd,ld_user)
 
 # 2. The UKL side: one relocatable object with the sections vmlinux places.
+#    First the inputs in one object, whose C-identifier sections (tables
+#    read through __start_NAME/__stop_NAME) link/section-sets places, then
+#    app.lds.
+quiet_cmd_ld_sets = LD -r    $(APP_NAME)/$(notdir $@) [section sets]
+      cmd_ld_sets = $(LD) -r -o $@.tmp $(APP_LINK_INPUTS) $(APP_LIBS) $(APP_CRT_END) && \
+		    LD='$(LD)' CC='$(CC)' OBJCOPY='$(OBJCOPY)' \
+		    $(LINK)/section-sets $@.tmp $@ $(LINK)/app.lds; rc=$$?; rm -f $@.tmp; exit $$rc
+$(APP_BUILD)/app-sets.o: $(APP_LINK_DEPS) $(LINK)/app.lds $(LINK)/section-sets \
+		$(APP_BUILD)/$(APP_NAME).user
+	$(call cmd,ld_sets)
 quiet_cmd_ld_partial = LD -r    $(APP_NAME)/$(notdir $@)
-      cmd_ld_partial = $(LD) -r -d --orphan-handling=error -T $(LINK)/app.lds -o $@ \
-		       $(APP_LINK_INPUTS) $(APP_LIBS) $(APP_CRT_END)
-$(APP_BUILD)/app-partial.o: $(APP_LINK_DEPS) $(LINK)/app.lds $(APP_BUILD)/$(APP_NAME).user
+      cmd_ld_partial = $(LD) -r -d --orphan-handling=error -T $(LINK)/app.lds -o $@ $<
+$(APP_BUILD)/app-partial.o: $(APP_BUILD)/app-sets.o $(LINK)/app.lds
 	$(call cmd,ld_partial)
 else
 # A program from ukl-gcc.  (objcopy --dump-section also writes a copy of
@@ -298,6 +307,7 @@ user_syscalls = $(UKL_SYSCALLS)/user-syscalls.o
 app_lds = $(LINK)/app.lds
 app_info_c = $(LINK)/app-info.c
 namespace_app = $(LINK)/namespace-app
+section_sets = $(LINK)/section-sets
 imports = $(UKL_BIN)/imports.txt
 exports = $(LINK)/exports.txt
 endef
