@@ -65,10 +65,12 @@ stress: ## threads x signals x timers x mmap, STRESS_RUNS (10) boots of STRESS_S
 # and column.
 CONF_JOBS ?= 2
 CONF_TIMEOUT ?= 120
+CONF_TIMEOUT_FACTOR ?= 1
 PHONY += conformance
 conformance: ## kselftests and glibc tests on linux / linux_ukl_libc / ukl_entry / ukl_bypass: table, build/conformance/results.csv
 	$(Q)$(MAKE) --no-print-directory ukl-gcc baseline-image
 	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) CONF_TIMEOUT=$(CONF_TIMEOUT) \
+		CONF_TIMEOUT_FACTOR=$(CONF_TIMEOUT_FACTOR) \
 		$(TOP)/tests/conformance/conformance --jobs $(CONF_JOBS)
 
 ##@ Bench
