@@ -32,6 +32,7 @@ static const struct {
 	{ "spin", proc_spin },
 	{ "bypass", proc_bypass },
 	{ "fork", proc_fork },
+	{ "faults", proc_faults },
 	{ "exit-return", exit_return },
 	{ "exit-exit", exit_exit },
 	{ "exit-_exit", exit__exit },
@@ -41,6 +42,9 @@ static const struct {
 	{ "exit-signal", exit_signal },
 	{ "exit-fifo", exit_fifo },
 	{ "exit-overflow", exit_overflow },
+	{ "exit-segv", exit_segv },
+	{ "exit-ill", exit_ill },
+	{ "exit-fpe", exit_fpe },
 };
 
 int main(int argc, char **argv)

@@ -21,6 +21,7 @@ int proc_review(int argc, char **argv);
 int proc_spin(int argc, char **argv);
 int proc_bypass(int argc, char **argv);
 int proc_fork(int argc, char **argv);
+int proc_faults(int argc, char **argv);
 
 #include <stdint.h>
 
@@ -36,5 +37,8 @@ int exit_abort(int argc, char **argv);
 int exit_signal(int argc, char **argv);
 int exit_fifo(int argc, char **argv);
 int exit_overflow(int argc, char **argv);
+int exit_segv(int argc, char **argv);
+int exit_ill(int argc, char **argv);
+int exit_fpe(int argc, char **argv);
 
 #endif /* PROC_PROC_H */
