@@ -57,7 +57,9 @@ GLIBC_LIB := $(GLIBC_SYSROOT)/usr/lib
 
 # The kernel code model: the app ends up in the top 2 GiB with the kernel;
 # no red zone, since interrupts taken in ring 0 push onto the app's stack.
-UKL_CFLAGS = -O2 -g -std=gnu11 -Wall \
+# Frame pointers and call frame information in .debug_frame, as in glibc
+# (glibc.mk), for the call chains of the fault reports, the profiler and gdb.
+UKL_CFLAGS = -O2 -g -std=gnu11 -Wall -fno-omit-frame-pointer -fno-dwarf2-cfi-asm \
 	-mcmodel=kernel -mno-red-zone -fno-pic -fno-pie \
 	-fno-stack-protector -fcf-protection=none \
 	-nostdinc -isystem $(GLIBC_SYSROOT)/usr/include -isystem $(GCC_INCLUDE)
@@ -241,7 +243,7 @@ $(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/ukl-rootfs.list $(KO_U
 	$(Q)cmp -s $< $(KO_UKL)/ukl-app.a || cp $< $(KO_UKL)/ukl-app.a
 	$(Q)cmp -s $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list || \
 	  cp $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list
-	$(Q)$(call kbuild,$(KO_UKL),vmlinux)
+	$(Q)$(call kbuild,$(KO_UKL),vmlinux scripts_gdb)
 	$(Q)$(call check-kernel-functions,$(KO_UKL)/vmlinux)
 	$(Q)cmp -s $(KO_UKL)/vmlinux $@ || { cp $(KO_UKL)/vmlinux $@.tmp && mv $@.tmp $@; }
 

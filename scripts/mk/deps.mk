@@ -24,7 +24,7 @@ DEPS_PACKAGES = $(filter-out $(if $(LINUX_SRC),$(LINUX_PACKAGE)) $(if $(GLIBC_SR
 		  $(shell sed -e 's/#.*//' -e 's/[[:space:]].*//' $(TOP)/scripts/packages.txt)) \
 		$(EXTRA_PACKAGES) $(DEPS_GOAL_PACKAGES)
 # Packages that only some goals need (added by the fragment of that goal).
-DEPS_GOAL_PACKAGES :=
+DEPS_GOAL_PACKAGES := $(if $(filter 1,$(CCACHE)),ccache)
 
 ifneq ($(filter-out $(DEPS_FREE_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
 include $(DEPS_STAMP)

@@ -49,6 +49,20 @@ $(UKL_SYSCALLS_FILES): $(UKL_SYSCALLS)/.stamp ;
 # Flags of the static objects.  The app is compiled with the same ones.
 GLIBC_KFLAGS := -mcmodel=kernel -mno-red-zone -fno-pic -fno-pie
 
+# Frame pointers, so that the fault reports, gdb and the profiler can follow
+# the app's call chain through libc (ukl-lib/fault-report.c, profile.c).
+# gcc still makes no frame record in a leaf function that uses no stack.  The call
+# frame information also goes to .debug_frame (-fno-dwarf2-cfi-asm: gcc
+# writes the tables itself, both .eh_frame and, with -g, .debug_frame),
+# because the kernel's link discards .eh_frame and gdb would otherwise
+# unwind app frames by guessing from the prologue (make debug).
+# The debug info names the sources relative to the build folder
+# (./glibc/src/...), not by their absolute path: the same in every clone,
+# so that ccache can hand one clone's objects to another.  ccache hashes
+# the folder of each compilation as this map maps it, which needs the
+# folder without a trailing slash: $(O)=., not $(O)/=.
+GLIBC_CFLAGS := -g -O2 -fno-omit-frame-pointer -fno-dwarf2-cfi-asm -fdebug-prefix-map=$(O)=.
+
 # No IFUNCs (--disable-multi-arch), no static PIE, and nothing the app does
 # not link: libmvec, libcrypt, nscd, the timezone tools.  The libraries go to
 # usr/lib (not usr/lib64) so that the sysroot layout is the same everywhere.
@@ -59,7 +73,7 @@ GLIBC_CONFIGURE_ARGS := \
 	--disable-mathvec --disable-crypt --disable-nscd --disable-build-nscd \
 	--disable-timezone-tools --disable-profile --without-selinux \
 	--disable-werror --with-pkgversion=UKL \
-	CC=gcc CFLAGS="-g -O2"
+	CC=gcc CFLAGS="$(GLIBC_CFLAGS)"
 
 # glibc's Makeconfig includes configparms before it sets the per-suffix
 # flags, so the .o flags need `override'; that also drops the `+=' of a few
@@ -94,7 +108,7 @@ endif
 
 # glibc's make must not see our command-line variables (O=, V=, ...).
 GLIBC_MAKE = cd $(GLIBC_OBJ) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-	$(MAKE) -j$(JOBS)
+	$(ccache-env) $(MAKE) -j$(JOBS)
 
 # Such a tree is never removed or re-extracted (scripts/check-exported).
 glibc-keep-work = $(TOP)/scripts/check-exported $(GLIBC_TREE) glibc-export

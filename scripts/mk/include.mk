@@ -41,3 +41,18 @@ define write-if-changed
 	$(Q)mkdir -p $(dir $(1)); printf '%s\n' $(2) > $(1).tmp; \
 	if cmp -s $(1).tmp $(1); then rm -f $(1).tmp; else mv -f $(1).tmp $(1); fi
 endef
+
+# $(ccache-env) before a sub-make: its gcc is ccache's (Debian's masquerade
+# folder first in PATH), so the sub-make's commands do not change with
+# CCACHE.  Paths under $(O) are hashed relative to the folder of each
+# compilation (CCACHE_BASEDIR), so another clone's objects are reused;
+# the debug info of such a build must not name the folder either (see
+# GLIBC_CFLAGS).  CCACHE_NOHASHDIR is not set: a hit never gives an object
+# whose debug info names another clone.
+ifeq ($(CCACHE),1)
+ccache-env = env PATH=/usr/lib/ccache:$$PATH CCACHE_DIR=$(UKL_CACHE)/ccache CCACHE_BASEDIR=$(O)
+else ifeq ($(CCACHE),0)
+ccache-env =
+else
+$(error CCACHE=$(CCACHE): say CCACHE=1 (compile through ccache) or CCACHE=0)
+endif

@@ -16,7 +16,10 @@ LINUX_PATCHES := $(TOP)/linux-patches/series $(wildcard $(TOP)/linux-patches/*.p
 CONFIG_FRAGMENTS_BASE := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/baseline.config
 CONFIG_FRAGMENTS_UKL := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/ukl.config \
 	$(KO_UKL)/initramfs.config
-KMAKE = $(MAKE) -C $(KSRC) ARCH=x86_64 -j$(JOBS)
+# The debug info names the build folder relative to $(O) (as glibc's, see
+# GLIBC_CFLAGS), so that ccache can reuse another clone's objects; gdb and
+# addr2line resolve the paths from $(O).
+KMAKE = $(ccache-env) $(MAKE) -C $(KSRC) ARCH=x86_64 -j$(JOBS) KCFLAGS=-fdebug-prefix-map=$(O)=.
 
 LINUX_SOURCE := $(if $(LINUX_SRC),$(abspath $(LINUX_SRC)),$(LINUX_TARBALL))
 linux-keep-work = $(TOP)/scripts/check-exported $(KSRC) linux-export
