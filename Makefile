@@ -27,6 +27,12 @@ QEMU_MEM ?= 256M
 
 JOBS ?= $(shell nproc)
 
+# The compiler cache of the kernel and glibc builds (ccache, keyed by the
+# content of each compilation), kept outside the clone so that a clean clone
+# reuses what an earlier one compiled.  CCACHE=0 turns it off.
+UKL_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/ukl
+CCACHE ?= 1
+
 # Host tools (the app side is linked with the host binutils).
 CC ?= cc
 LD := $(if $(filter default,$(origin LD)),ld,$(LD))
@@ -82,8 +88,14 @@ help: ## this list
 	@echo '  ACCEL=auto|tcg|kvm - QEMU accelerator (auto: KVM only after a probe boot)'
 	@echo '  TIMEOUT=SECONDS    - outer timeout for each boot (default $(TIMEOUT))'
 	@echo '  QEMU_MEM=SIZE      - guest memory (default $(QEMU_MEM))'
+	@echo '  KPARAMS="p=v"      - more kernel parameters for run, debug, profile (e.g. ukl.bypass=0)'
+	@echo '  GDB_CMDS=FILE      - debug: run gdb on FILE in batch mode instead of interactively'
+	@echo '  DEBUG_TIMEOUT=S    - debug: outer timeout of the boot under gdb (default $(DEBUG_TIMEOUT))'
+	@echo '  PROFILE_HZ=N       - profile: samples a second on each CPU (default $(PROFILE_HZ))'
 	@echo '  EXTRA_PACKAGES="p" - more Debian packages to check/install (e.g. for an app)'
 	@echo '  JOBS=N             - parallel jobs for the kernel and glibc builds'
+	@echo '  CCACHE=0|1         - compile the kernels and glibc through ccache (default 1)'
+	@echo '  UKL_CACHE=DIR      - where the caches live (default $(UKL_CACHE))'
 	@echo '  FRESH_TIMEOUT=S    - test-fresh: seconds for each of the two commands (default 2400)'
 	@echo '  BENCH_ROUNDS=N     - bench: boots of the benchmark program per configuration (default 3)'
 	@echo '  BENCH_BOOTS=N      - bench: boots of the default app per configuration, for boot time (default 5)'

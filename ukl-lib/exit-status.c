@@ -64,6 +64,7 @@ void ukl_init_exited(int code)
 	int status = code & 0x7f ? 128 + (code & 0x7f) : (code >> 8) & 0xff;
 
 	ukl_drain_console();
+	ukl_profile_dump();
 	ukl_exit_vm(status);
 }
 

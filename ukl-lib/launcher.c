@@ -146,6 +146,7 @@ int ukl_run_app(const char *const *argv, const char *const *envp)
 		return ret;
 	}
 	pr_info("ukl: starting %s\n", ukl_app_name);
+	ukl_profile_start();
 	ret = kernel_execve(UKL_EXEC_PATH, app_argv, app_envp);
 	if (ret)
 		pr_err("ukl: cannot start %s: %d\n", ukl_app_name, ret);

@@ -13,10 +13,11 @@
  * The bypass path (CONFIG_UKL_BYPASS, unless ukl.bypass=0): ukl_bypass, on
  * the task's kernel stack, calls the syscall's implementation directly
  * (__ukl_direct_sys_NAME, made by SYSCALL_DEFINEx), then return to the
- * app with a plain ret if no exit work is pending.  The arguments and
- * the app's stack pointer are kept in the pt_regs slots at the top of the
- * kernel stack; the rest of the frame is written only when the exit work
- * needs it (.Lukl_bypass_slow): then the return is the full path's.
+ * app with a plain ret if no exit work is pending.  The arguments, the
+ * app's stack and frame pointers and the ip of a syscall are kept in the
+ * pt_regs slots at the top of the kernel stack; the rest of the frame is
+ * written only when the exit work needs it (.Lukl_bypass_slow): then the
+ * return is the full path's.
  */
 #include <linux/linkage.h>
 #include <linux/errno.h>
@@ -138,6 +139,15 @@ SYM_CODE_START(ukl_bypass)
 	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
 	subq	$SS+8, %rsp			/* %rsp = task_pt_regs(current) */
 	movq	%r10, RSP(%rsp)			/* points at the return address */
+	/*
+	 * The ip of a syscall and the app's frame pointer, for whoever reads
+	 * the app's registers during the call (the profiler, profile.c): an
+	 * ip left from an earlier entry from app code would be taken for
+	 * the app's.
+	 */
+	leaq	ukl_syscall_ret(%rip), %r10
+	movq	%r10, RIP(%rsp)
+	movq	%rbp, RBP(%rsp)
 	movq	%rax, ORIG_RAX(%rsp)
 	movq	%rdi, RDI(%rsp)			/* for a restart through */
 	movq	%rsi, RSI(%rsp)			/* the full path */

@@ -57,6 +57,23 @@ static inline void ukl_init_killed_atomic(int sig, const char *why)
 }
 #endif
 
+/*
+ * The sampling profiler (profile.c, ukl.profile=HZ): started before the
+ * app is entered, stopped and printed when init exits.
+ */
+#ifdef CONFIG_UKL_PROFILE
+void ukl_profile_start(void);
+void ukl_profile_dump(void);
+#else
+static inline void ukl_profile_start(void)
+{
+}
+
+static inline void ukl_profile_dump(void)
+{
+}
+#endif
+
 /* For ukl_uaccess_addr (uaccess-asm.S): the address, or ~0 if refused. */
 unsigned long ukl_uaccess_addr_slow(unsigned long addr);
 

@@ -8,10 +8,14 @@
 
 ##@ Run
 # ARGS and ENV are shell-like words: ARGS='"a b" ""' is two arguments.
+# KPARAMS: more kernel parameters (e.g. ukl.bypass=0: every syscall through
+# the full path).
 ENV ?=
-RUN_QEMU = $(TOP)/scripts/run-qemu --accel $(ACCEL) --probe-cache $(O)/.accel-probe \
-	   --timeout $(TIMEOUT) --mem $(QEMU_MEM) \
+KPARAMS ?=
+run-append = --append '$(call escsq,$(strip $(KPARAMS) $(1)))'
+run-qemu-args = --accel $(ACCEL) --probe-cache $(O)/.accel-probe --mem $(QEMU_MEM) \
 	   --app-args '$(call escsq,$(ARGS))' --app-env '$(call escsq,$(ENV))'
+RUN_QEMU = $(TOP)/scripts/run-qemu $(run-qemu-args) --timeout $(TIMEOUT) $(call run-append)
 RUN_STATUS_FILE ?=
 run-status = $(if $(RUN_STATUS_FILE),; rc=$$?; echo $$rc > $(RUN_STATUS_FILE); exit $$rc)
 
@@ -22,3 +26,32 @@ run: $(APP_BUILD)/vmlinux ## boot APP on the UKL kernel (ARGS=... ENV=...)
 run-linux: $(APP_BUILD)/initramfs.cpio $(KO_BASE)/vmlinux ## boot APP as PID 1 of the baseline kernel (ARGS=... ENV=...)
 	$(Q)$(RUN_QEMU) --kernel $(KO_BASE)/vmlinux --initrd $(APP_BUILD)/initramfs.cpio \
 		--log $(APP_BUILD)/baseline.log $(run-status)
+
+# gdb on the image (scripts/ukl-debug, scripts/gdb/ukl.py): the console goes
+# to $(APP_BUILD)/debug.log.  GDB_CMDS=FILE: a batch run of FILE.  A boot
+# under gdb may wait at breakpoints: it gets DEBUG_TIMEOUT seconds.
+GDB_CMDS ?=
+DEBUG_TIMEOUT ?= 3600
+DEPS_GOAL_PACKAGES += $(if $(filter debug,$(MAKECMDGOALS)),gdb)
+PHONY += debug
+debug: $(APP_BUILD)/vmlinux ## boot APP stopped, with gdb on the same vmlinux (ARGS=... GDB_CMDS=file)
+	$(Q)$(TOP)/scripts/ukl-debug --image $< --kbuild $(KO_UKL) --obj $(O) \
+		--socket $(APP_BUILD)/gdb.sock $(if $(GDB_CMDS),--batch $(abspath $(GDB_CMDS))) -- \
+		$(TOP)/scripts/run-qemu $(run-qemu-args) --timeout $(DEBUG_TIMEOUT) $(call run-append) \
+		--kernel $< --log $(APP_BUILD)/debug.log $(run-status)
+
+# The sampling profiler (ukl/profile.c, scripts/ukl-profile): one boot with
+# ukl.profile=PROFILE_HZ; the console goes to $(APP_BUILD)/profile.log
+# (not echoed: the profile is hundreds of lines), the folded stacks and the
+# flame graph to $(O)/profile/APP.folded and .svg.  make exits with the
+# app's status, as make run does.
+PROFILE_HZ ?= 1000
+PHONY += profile
+profile: $(APP_BUILD)/vmlinux ## boot APP with the sampling profiler: folded stacks and a flame graph (ARGS=... PROFILE_HZ=N)
+	$(Q)rc=0; $(TOP)/scripts/run-qemu $(run-qemu-args) --timeout $(TIMEOUT) --quiet \
+		$(call run-append,ukl.profile=$(PROFILE_HZ)) --kernel $< \
+		--log $(APP_BUILD)/profile.log || rc=$$?; \
+	$(TOP)/scripts/ukl-profile --image $< --log $(APP_BUILD)/profile.log \
+		--out $(O)/profile/$(APP_NAME) --title '$(call escsq,$(APP_NAME) $(ARGS))' \
+		--console || exit 3; \
+	$(if $(RUN_STATUS_FILE),echo $$rc > $(RUN_STATUS_FILE);) exit $$rc

@@ -15,6 +15,8 @@ TEST_PROGS := \
 	tests/boot/smoke \
 	tests/boot/process \
 	tests/boot/bench \
+	tests/boot/debug \
+	tests/boot/profile \
 	tests/conformance/subset \
 	tests/bad-input/app-errors \
 	tests/bad-input/host-errors
@@ -22,6 +24,8 @@ TEST_PROGS := \
 # The driver test builds an autoconf project (tests/build/driver); the
 # kselftest Makefiles copy their scripts with rsync.
 DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),automake)
+# The debug test runs gdb (make debug).
+DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),gdb)
 DEPS_GOAL_PACKAGES += $(if $(filter test conformance,$(MAKECMDGOALS)),rsync)
 
 # The images the tests boot: the default app, the smoke test, the process
