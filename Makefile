@@ -9,6 +9,21 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 O ?= $(TOP)/build
 override O := $(abspath $(O))
 
+# One make at a time in a build folder (scripts/with-lock): a make started
+# from a shell runs its goals in a sub-make that holds $(O)/.make.lock, so
+# that a second one (another shell, another app) waits for it, saying which
+# make holds the folder, instead of building over it.  Sub-makes inherit
+# UKL_MAKE_LOCK and run under their parent's lock; `make help' takes none.
+UKL_LOCK_GOALS := $(if $(UKL_MAKE_LOCK),,$(filter-out help,$(or $(MAKECMDGOALS),all)))
+ifneq ($(UKL_LOCK_GOALS),)
+export UKL_MAKE_LOCK := $(O)/.make.lock
+.PHONY: ukl-make-lock $(or $(MAKECMDGOALS),all)
+$(or $(MAKECMDGOALS),all): ukl-make-lock
+	@:
+ukl-make-lock:
+	@$(TOP)/scripts/with-lock $(UKL_MAKE_LOCK) $(MAKE) --no-print-directory $(MAKECMDGOALS)
+else
+
 # The application: a directory of C sources (see app-template/README.md).
 APP ?= $(TOP)/app-template
 override APP := $(abspath $(APP))
@@ -105,3 +120,5 @@ help: ## this list
 	@echo '  V=1                - show full commands'
 
 .PHONY: $(PHONY)
+
+endif # UKL_LOCK_GOALS

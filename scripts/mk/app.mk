@@ -59,9 +59,14 @@ GLIBC_LIB := $(GLIBC_SYSROOT)/usr/lib
 # no red zone, since interrupts taken in ring 0 push onto the app's stack.
 # Frame pointers and call frame information in .debug_frame, as in glibc
 # (glibc.mk), for the call chains of the fault reports, the profiler and gdb.
+# An app that turns the stack protector on (-fstack-protector-strong in
+# its APP_CFLAGS) reads glibc's canary at %fs:40, as a user program does:
+# with -mcmodel=kernel gcc would read the kernel's per-CPU one at %gs:40.
+UKL_GUARD_FLAGS := -mstack-protector-guard=tls -mstack-protector-guard-reg=fs \
+	-mstack-protector-guard-offset=40
 UKL_CFLAGS = -O2 -g -std=gnu11 -Wall -fno-omit-frame-pointer -fno-dwarf2-cfi-asm \
 	-mcmodel=kernel -mno-red-zone -fno-pic -fno-pie \
-	-fno-stack-protector -fcf-protection=none \
+	-fno-stack-protector $(UKL_GUARD_FLAGS) -fcf-protection=none \
 	-nostdinc -isystem $(GLIBC_SYSROOT)/usr/include -isystem $(GCC_INCLUDE)
 APP_ALL_CFLAGS = $(UKL_CFLAGS) $(APP_CFLAGS)
 

@@ -11,12 +11,14 @@ TEST_PROGS := \
 	tests/build/libc \
 	tests/build/image \
 	tests/build/driver \
+	tests/build/lock \
 	tests/boot/hello \
 	tests/boot/smoke \
 	tests/boot/process \
 	tests/boot/bench \
 	tests/boot/debug \
 	tests/boot/profile \
+	tests/boot/hardened \
 	tests/conformance/subset \
 	tests/bad-input/app-errors \
 	tests/bad-input/host-errors
@@ -29,9 +31,9 @@ DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),gdb)
 DEPS_GOAL_PACKAGES += $(if $(filter test conformance,$(MAKECMDGOALS)),rsync)
 
 # The images the tests boot: the default app, the smoke test, the process
-# tests, the benchmark program (a quick run).
+# tests, the hardened app, the benchmark program (a quick run).
 TEST_APPS := $(TOP)/app-template $(TOP)/tests/apps/smoke $(TOP)/tests/apps/process \
-	$(TOP)/tests/bench/lebench
+	$(TOP)/tests/apps/hardened $(TOP)/tests/bench/lebench
 
 PHONY += test test-images
 test-images: ## build the images the boot tests use
