@@ -113,6 +113,12 @@ static void segv_checks(void)
 	      "a store to a read-only page: SIGSEGV, SEGV_ACCERR, si_addr of the store (caught %d: code %d addr %p, want %p)",
 	      c, fault_info.si_code, fault_info.si_addr, ro + 8);
 	munmap(ro, page);
+	/* A non-canonical address: #GP, not #PF; Linux reports no address. */
+	c = faulted(SIGSEGV, store, (void *)0x8000000000000010UL);
+	check(c && fault_info.si_signo == SIGSEGV && fault_info.si_code == SI_KERNEL &&
+	      fault_info.si_addr == NULL,
+	      "a store to a non-canonical address (#GP): SIGSEGV, SI_KERNEL, no si_addr (caught %d: code %d addr %p)",
+	      c, fault_info.si_code, fault_info.si_addr);
 }
 
 static void other_checks(void)
