@@ -13,8 +13,10 @@ override O := $(abspath $(O))
 # from a shell runs its goals in a sub-make that holds $(O)/.make.lock, so
 # that a second one (another shell, another app) waits for it, saying which
 # make holds the folder, instead of building over it.  Sub-makes inherit
-# UKL_MAKE_LOCK and run under their parent's lock; `make help' takes none.
-UKL_LOCK_GOALS := $(if $(UKL_MAKE_LOCK),,$(filter-out help,$(or $(MAKECMDGOALS),all)))
+# UKL_MAKE_LOCK and run under their parent's lock.  `make help' takes none,
+# nor does `make test-fresh', which builds in a root of its own (with a
+# lock of its own) and would hold the folder for half an hour.
+UKL_LOCK_GOALS := $(if $(UKL_MAKE_LOCK),,$(filter-out help test-fresh,$(or $(MAKECMDGOALS),all)))
 ifneq ($(UKL_LOCK_GOALS),)
 export UKL_MAKE_LOCK := $(O)/.make.lock
 .PHONY: ukl-make-lock $(or $(MAKECMDGOALS),all)

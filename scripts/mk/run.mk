@@ -43,8 +43,9 @@ debug: $(APP_BUILD)/vmlinux ## boot APP stopped, with gdb on the same vmlinux (A
 # The sampling profiler (ukl/profile.c, scripts/ukl-profile): one boot with
 # ukl.profile=PROFILE_HZ; the console goes to $(APP_BUILD)/profile.log
 # (not echoed: the profile is hundreds of lines), the folded stacks and the
-# flame graph to $(O)/profile/APP.folded and .svg.  make exits with the
-# app's status, as make run does.
+# flame graph to $(O)/profile/APP.folded and .svg.  The recipe fails if the
+# app's status is not 0 (as make run) or if there is no profile (the app
+# never exited: a timeout).
 PROFILE_HZ ?= 1000
 PHONY += profile
 profile: $(APP_BUILD)/vmlinux ## boot APP with the sampling profiler: folded stacks and a flame graph (ARGS=... PROFILE_HZ=N)
@@ -53,5 +54,6 @@ profile: $(APP_BUILD)/vmlinux ## boot APP with the sampling profiler: folded sta
 		--log $(APP_BUILD)/profile.log || rc=$$?; \
 	$(TOP)/scripts/ukl-profile --image $< --log $(APP_BUILD)/profile.log \
 		--out $(O)/profile/$(APP_NAME) --title '$(call escsq,$(APP_NAME) $(ARGS))' \
-		--console || exit 3; \
-	$(if $(RUN_STATUS_FILE),echo $$rc > $(RUN_STATUS_FILE);) exit $$rc
+		--console || prc=$$?; \
+	$(if $(RUN_STATUS_FILE),echo $$rc > $(RUN_STATUS_FILE);) \
+	[ $${prc:-0} = 0 ] || exit $$prc; exit $$rc
