@@ -20,6 +20,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "proc.h"
@@ -188,6 +190,34 @@ static void efault_checks(void)
 	close(p[1]);
 }
 
+/* 1 if @r is -1 with errno @err; else a diagnostic. */
+static int fails_with(long r, int err)
+{
+	if (r == -1 && errno == err)
+		return 1;
+	diag("got %ld, errno %d (%s); want -1, errno %d", r, errno, strerror(errno), err);
+	return 0;
+}
+
+/* Bad syscall numbers and arguments: Linux's errno, never a crash. */
+static void errno_checks(void)
+{
+	struct timespec ts;
+	char buf[8];
+
+	check(fails_with(syscall(999), ENOSYS), "syscall 999 (no such syscall): ENOSYS");
+	check(fails_with(syscall(-1L), ENOSYS), "syscall -1: ENOSYS");
+	check(fails_with(read(-1, buf, sizeof(buf)), EBADF), "read from fd -1: EBADF");
+	check(fails_with(close(12345), EBADF), "close of a descriptor never opened: EBADF");
+	check(fails_with(open("/", O_WRONLY), EISDIR), "open of / for writing: EISDIR");
+	check(fails_with((long)mmap(NULL, 4096, PROT_READ, MAP_ANONYMOUS, -1, 0), EINVAL),
+	      "anonymous mmap with neither MAP_PRIVATE nor MAP_SHARED: EINVAL");
+	check(fails_with(clock_gettime((clockid_t)12345, &ts), EINVAL),
+	      "clock_gettime of clock 12345: EINVAL");
+	check(fails_with(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, null), EFAULT),
+	      "clock_gettime into NULL (the syscall): EFAULT");
+}
+
 int proc_faults(int argc, char **argv)
 {
 	(void)argc;
@@ -196,6 +226,7 @@ int proc_faults(int argc, char **argv)
 	segv_checks();
 	other_checks();
 	efault_checks();
+	errno_checks();
 	/* After the faults: the program goes on as before. */
 	check(getpid() > 0 && write(1, "", 0) == 0, "the program goes on after its faults");
 	return tap_end();
