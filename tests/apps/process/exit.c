@@ -15,6 +15,8 @@
  *   exit-fifo               4000 bytes in one write(2), then _exit(0)
  *   exit-overflow           recursion without end: the stack overflows,
  *                           SIGSEGV, 139 as a shell reports it
+ *   exit-loop               main and a second thread spin without a system
+ *                           call, for ever: the runner's timeout ends it
  *
  * An init (PID 1) normally ignores the fatal signals it sends itself (the
  * SIGNAL_UNKILLABLE rule); the test kernels (CONFIG_UKL_INIT_EXIT_STATUS)
@@ -190,4 +192,29 @@ int exit_overflow(int argc, char **argv)
 	(void)argv;
 	say("exit-overflow: recursing without end");
 	return endless(0);
+}
+
+static volatile unsigned long loop_count[2];
+
+static void *looper(void *arg)
+{
+	for (;;)
+		loop_count[(long)arg]++;
+	return NULL;
+}
+
+int exit_loop(int argc, char **argv)
+{
+	pthread_t t;
+
+	(void)argc;
+	(void)argv;
+	if (pthread_create(&t, NULL, looper, (void *)1L)) {
+		printf("exit-loop: pthread_create failed\n");
+		return 1;
+	}
+	printf("exit-loop: two threads spin for ever\n");
+	fflush(stdout);
+	looper((void *)0L);
+	return 1;
 }

@@ -45,6 +45,7 @@ static const struct {
 	{ "exit-segv", exit_segv },
 	{ "exit-ill", exit_ill },
 	{ "exit-fpe", exit_fpe },
+	{ "exit-loop", exit_loop },
 	{ "exit-debug", exit_debug },
 	{ "profile-loop", profile_loop },
 };

@@ -40,6 +40,7 @@ int exit_overflow(int argc, char **argv);
 int exit_segv(int argc, char **argv);
 int exit_ill(int argc, char **argv);
 int exit_fpe(int argc, char **argv);
+int exit_loop(int argc, char **argv);
 int exit_debug(int argc, char **argv);
 int profile_loop(int argc, char **argv);
 
