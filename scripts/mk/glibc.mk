@@ -130,8 +130,10 @@ quiet_cmd_glibc_extract = EXTRACT glibc-$(GLIBC_VERSION) ($(GLIBC_SOURCE))
 $(GLIBC_DIR)/.stamp-extracted: $(GLIBC_DIR)/source $(if $(GLIBC_SRC),,$(GLIBC_TARBALL))
 	$(Q)$(glibc-keep-work)
 	$(call cmd,glibc_extract)
-	$(Q)grep -q '^#define VERSION "$(GLIBC_VERSION)' $(GLIBC_TREE)/version.h || \
-	  { echo "error: $(GLIBC_SOURCE) is not a glibc $(GLIBC_VERSION) tree" >&2; exit 1; }
+	$(Q)found=$$(sed -n 's/^#define VERSION "\([^"]*\)".*/\1/p' $(GLIBC_TREE)/version.h 2>/dev/null); \
+	  case $$found in $(GLIBC_VERSION)|$(GLIBC_VERSION).*) ;; \
+	  *) echo "error: $(GLIBC_SOURCE) is not a glibc $(GLIBC_VERSION) tree" \
+	       "(its version.h says: $${found:-nothing, or there is none})" >&2; exit 1 ;; esac
 	$(Q)touch $@
 
 # apply-series resets the tree to ukl-base and applies the whole series (it

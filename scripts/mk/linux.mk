@@ -40,8 +40,10 @@ quiet_cmd_extract_linux = EXTRACT $(or $(LINUX_SRC),$(LINUX_TARBALL))
 $(O)/linux/.stamp-extracted: $(O)/linux/source $(if $(LINUX_SRC),,$(LINUX_TARBALL))
 	$(Q)$(linux-keep-work)
 	$(call cmd,extract_linux)
-	$(Q)grep -q '^VERSION = 6$$' $(KSRC)/Makefile && grep -q '^PATCHLEVEL = 12$$' $(KSRC)/Makefile || \
-	  { echo "error: $(LINUX_SOURCE) is not a Linux 6.12 tree" >&2; exit 1; }
+	$(Q)found=$$(sed -n 's/^VERSION = //p;s/^PATCHLEVEL = //p' $(KSRC)/Makefile 2>/dev/null | \
+	  head -n 2 | paste -sd. -); [ "$$found" = 6.12 ] || \
+	  { echo "error: $(LINUX_SOURCE) is not a Linux 6.12 tree" \
+	    "(its Makefile says: $${found:-no version, or there is none})" >&2; exit 1; }
 	$(Q)touch $@
 
 # apply-series resets the tree to ukl-base and applies the whole series; the
