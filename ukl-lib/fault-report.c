@@ -23,11 +23,6 @@
 #define UKL_TRACE_BYTES		(16 * 1024)
 #define UKL_TRACE_ENTRIES	24
 
-static bool ukl_read_word(unsigned long addr, unsigned long *word)
-{
-	return !copy_from_user_nofault(word, (const void __user *)addr, sizeof(*word));
-}
-
 /*
  * Print the app addresses on the stack from @regs->sp up.  A word is
  * reliable when it is the return address of the next frame record of the
@@ -50,12 +45,12 @@ static void ukl_report_stack(struct pt_regs *regs)
 	mmap_read_unlock(current->mm);
 
 	for (; sp + sizeof(long) <= end && n < UKL_TRACE_ENTRIES; sp += sizeof(long)) {
-		if (!ukl_read_word(sp, &word))
+		if (!ukl_read_app_word(sp, &word))
 			break;
 		reliable = sp == regs->sp && !ukl_app_ip(regs->ip);
 		if (frame && sp == frame + sizeof(long)) {
 			reliable = true;
-			if (!ukl_read_word(frame, &next) || next <= frame)
+			if (!ukl_read_app_word(frame, &next) || next <= frame)
 				next = 0;
 			frame = next;
 		}

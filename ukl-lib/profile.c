@@ -88,11 +88,6 @@ static DEFINE_PER_CPU(struct ukl_profile_cpu, ukl_profile_cpu);
 static bool ukl_profile_running;
 static ktime_t ukl_profile_period;
 
-static bool ukl_read_frame_word(unsigned long addr, unsigned long *word)
-{
-	return !copy_from_user_nofault(word, (const void __user *)addr, sizeof(*word));
-}
-
 /*
  * The app's call chain: @ip if it is the app's, else the return address
  * at @sp (a syscall stub's caller: *@ret is set), then the return
@@ -108,15 +103,15 @@ static unsigned int ukl_app_chain(unsigned long ip, unsigned long sp, unsigned l
 	*ret = !ukl_app_ip(ip);
 	if (!*ret)
 		store[n++] = ip;
-	else if (ukl_read_frame_word(sp, &word) && ukl_app_ip(word))
+	else if (ukl_read_app_word(sp, &word) && ukl_app_ip(word))
 		store[n++] = word;
 	else
 		return 0;
 	while (n < max && bp && IS_ALIGNED(bp, sizeof(long))) {
-		if (!ukl_read_frame_word(bp + sizeof(long), &word) || !ukl_app_ip(word))
+		if (!ukl_read_app_word(bp + sizeof(long), &word) || !ukl_app_ip(word))
 			break;
 		store[n++] = word;
-		if (!ukl_read_frame_word(bp, &next) || next <= bp)
+		if (!ukl_read_app_word(bp, &next) || next <= bp)
 			break;
 		bp = next;
 	}

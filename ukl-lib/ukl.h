@@ -4,6 +4,7 @@
 #define _UKL_INTERNAL_H
 
 #include <linux/elf.h>
+#include <linux/uaccess.h>
 
 /*
  * The launcher writes a file starting with this magic and execs it; the
@@ -42,6 +43,16 @@ static inline bool ukl_app_ip(unsigned long ip)
 {
 	return ip >= (unsigned long)ukl_app_text_start &&
 	       ip < (unsigned long)ukl_app_text_end;
+}
+
+/*
+ * A word of the app's stack (a frame record, a return address), read from
+ * any context, faults included: false if it cannot be read.  The fault
+ * report and the profiler follow the app's frame records with it.
+ */
+static inline bool ukl_read_app_word(unsigned long addr, unsigned long *word)
+{
+	return !copy_from_user_nofault(word, (const void __user *)addr, sizeof(*word));
 }
 
 /*

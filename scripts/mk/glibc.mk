@@ -50,18 +50,21 @@ $(UKL_SYSCALLS_FILES): $(UKL_SYSCALLS)/.stamp ;
 GLIBC_KFLAGS := -mcmodel=kernel -mno-red-zone -fno-pic -fno-pie
 
 # Frame pointers, so that the fault reports, gdb and the profiler can follow
-# the app's call chain through libc (ukl-lib/fault-report.c, profile.c).
-# gcc still makes no frame record in a leaf function that uses no stack.  The call
-# frame information also goes to .debug_frame (-fno-dwarf2-cfi-asm: gcc
-# writes the tables itself, both .eh_frame and, with -g, .debug_frame),
-# because the kernel's link discards .eh_frame and gdb would otherwise
-# unwind app frames by guessing from the prologue (make debug).
+# the app's call chain through libc (ukl-lib/fault-report.c, profile.c);
+# gcc still makes no frame record in a leaf function that uses no stack.
+# The call frame information goes to .debug_frame too (-fno-dwarf2-cfi-asm:
+# gcc writes the tables itself, .eh_frame and, with -g, .debug_frame): the
+# kernel's link discards .eh_frame, and gdb would otherwise unwind app
+# frames by guessing from their prologues (make debug).  The app and
+# ukl-gcc use the same flags (app.mk).
+UKL_FRAME_FLAGS := -fno-omit-frame-pointer -fno-dwarf2-cfi-asm
+
 # The debug info names the sources relative to the build folder
 # (./glibc/src/...), not by their absolute path: the same in every clone,
 # so that ccache can hand one clone's objects to another.  ccache hashes
 # the folder of each compilation as this map maps it, which needs the
 # folder without a trailing slash: $(O)=., not $(O)/=.
-GLIBC_CFLAGS := -g -O2 -fno-omit-frame-pointer -fno-dwarf2-cfi-asm -fdebug-prefix-map=$(O)=.
+GLIBC_CFLAGS := -g -O2 $(UKL_FRAME_FLAGS) -fdebug-prefix-map=$(O)=.
 
 # No IFUNCs (--disable-multi-arch), no static PIE, and nothing the app does
 # not link: libmvec, libcrypt, nscd, the timezone tools.  The libraries go to
