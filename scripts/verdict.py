@@ -79,6 +79,8 @@ _CRASH_SIGNATURES = re.compile('|'.join([
     r'.*Attempted to kill init',
 ]))
 
+_OOM_NO_VICTIM = 'Out of memory and no killable processes...'
+
 _INIT_EXIT = re.compile(r'ukl: init exited with status (\d+)')
 _QEMU_SAYS = re.compile(r'^\S*qemu\S*: ')
 
@@ -170,6 +172,12 @@ def run_outcome(qemu_status: Optional[int], lines: List[str],
         also = f' (log shows: {crashes[0]})' if crashes else ''
         return Outcome(EXIT_TIMEOUT, TIMEOUT, f'TIMEOUT{after}{also}')
     if crashes:
+        if _OOM_NO_VICTIM in (console_text(l).strip() for l in lines):
+            # Out of memory with only init (the app) to kill, which the OOM
+            # killer never picks: the kernel panics.
+            return Outcome(EXIT_CRASH, CRASH,
+                           'CRASH: out of memory: the OOM killer found no process it may '
+                           f'kill (the app is init), so the kernel panicked ({crashes[0]})')
         return Outcome(EXIT_CRASH, CRASH, f'CRASH: {crashes[0]}')
     if qemu_error:
         return Outcome(EXIT_QEMU_ERROR, QEMU_ERROR, f'QEMU FAILED: {qemu_error}')

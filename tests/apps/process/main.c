@@ -33,6 +33,8 @@ static const struct {
 	{ "bypass", proc_bypass },
 	{ "fork", proc_fork },
 	{ "faults", proc_faults },
+	{ "names", proc_names },
+	{ "exhaust", proc_exhaust },
 	{ "exit-return", exit_return },
 	{ "exit-exit", exit_exit },
 	{ "exit-_exit", exit__exit },
@@ -47,6 +49,7 @@ static const struct {
 	{ "exit-fpe", exit_fpe },
 	{ "exit-loop", exit_loop },
 	{ "exit-debug", exit_debug },
+	{ "exit-oom", exit_oom },
 	{ "profile-loop", profile_loop },
 };
 

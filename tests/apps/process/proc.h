@@ -22,6 +22,8 @@ int proc_spin(int argc, char **argv);
 int proc_bypass(int argc, char **argv);
 int proc_fork(int argc, char **argv);
 int proc_faults(int argc, char **argv);
+int proc_names(int argc, char **argv);
+int proc_exhaust(int argc, char **argv);
 
 #include <stdint.h>
 
@@ -42,6 +44,7 @@ int exit_ill(int argc, char **argv);
 int exit_fpe(int argc, char **argv);
 int exit_loop(int argc, char **argv);
 int exit_debug(int argc, char **argv);
+int exit_oom(int argc, char **argv);
 int profile_loop(int argc, char **argv);
 
 #endif /* PROC_PROC_H */
