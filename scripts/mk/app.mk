@@ -23,14 +23,19 @@ APP_KERNEL_CALLS :=
 APP_HELPERS :=
 APP_BUSYBOX :=
 APP_OBJS :=
+APP_LDADD :=
 ifeq ($(APP_KIND),source)
-# An app may name its sources and extra flags in DIR/app.mk.
+# An app may name its sources and extra flags in DIR/app.mk, and objects or
+# archives built elsewhere (with the UKL flags: ukl-gcc -c, ar) to link in
+# after its own objects (APP_LDADD, relative to DIR or absolute).
 -include $(APP)/app.mk
 APP_SRCS := $(or $(APP_SRCS),$(notdir $(wildcard $(APP)/*.c)))
 ifeq ($(strip $(APP_SRCS)),)
   $(error APP=$(APP): no C sources (no *.c and no APP_SRCS in app.mk))
 endif
 APP_OBJS := $(patsubst %.c,$(APP_BUILD)/obj/%.o,$(APP_SRCS))
+override APP_LDADD := $(foreach f,$(APP_LDADD),$(if $(filter /%,$(f)),$(f),$(abspath $(APP)/$(f))))
+$(foreach f,$(APP_LDADD),$(if $(wildcard $(f)),,$(error APP=$(APP): APP_LDADD: $(f): no such file)))
 endif
 # Kernel functions the app calls directly (shortcuts): names that keep their
 # kernel meaning through the namespacing.  Checked against vmlinux below.
@@ -72,9 +77,12 @@ APP_ALL_CFLAGS = $(UKL_CFLAGS) $(APP_CFLAGS)
 # Rewritten only when the flags, the app's folder or its list of objects
 # change: any of these recompiles and relinks (two apps with the same folder
 # name share $(APP_BUILD); a removed source leaves the link).
+# The app's own flags are refused by name when they cannot make UKL code
+# (the rules of ukl-gcc: -fPIC, -mcmodel=small, -mred-zone...).
 $(APP_BUILD)/cflags: FORCE
+	$(if $(strip $(APP_CFLAGS)),$(Q)$(LINK)/ukl-gcc --ukl-check-flags 'APP=$(APP): APP_CFLAGS' $(APP_CFLAGS))
 	$(call write-if-changed,$@,'$(APP_ALL_CFLAGS)' '$(APP)' '$(APP_OBJS)' '$(APP_KERNEL_CALLS)' \
-		'$(APP_HELPERS)' '$(APP_BUSYBOX)')
+		'$(APP_HELPERS)' '$(APP_BUSYBOX)' '$(APP_LDADD)')
 
 APP_DEPS := $(APP_BUILD)/cflags $(GLIBC_STAMP)
 
@@ -129,7 +137,7 @@ $(RT_LIB): $(RT_OBJS)
 APP_CRT_BEGIN := $(GLIBC_LIB)/crt1.o $(GLIBC_LIB)/crti.o
 APP_CRT_END := $(GLIBC_LIB)/crtn.o
 APP_LIBS := --start-group $(GLIBC_LIB)/libc.a $(GLIBC_LIB)/libm.a $(RT_LIB) $(LIBGCC) --end-group
-APP_LINK_INPUTS := $(APP_CRT_BEGIN) $(APP_OBJS) $(APP_BUILD)/app-info.o
+APP_LINK_INPUTS := $(APP_CRT_BEGIN) $(APP_OBJS) $(APP_LDADD) $(APP_BUILD)/app-info.o
 APP_LINK_DEPS := $(APP_LINK_INPUTS) $(APP_CRT_END) $(GLIBC_LIB)/libc.a $(GLIBC_LIB)/libm.a \
 	$(RT_LIB) $(LIBGCC) $(APP_BUILD)/cflags
 # Installed by the glibc build.
@@ -147,8 +155,15 @@ quiet_cmd_ld_user = LD      $(APP_NAME)/$(notdir $@) [baseline, user mode]
 		    $(APP_LINK_INPUTS) $(APP_BUILD)/user-syscall.o $(UKL_SYSCALLS)/user-syscalls.o \
 		    $(APP_LIBS) $(APP_CRT_END)
 $(APP_BUILD)/$(APP_NAME).user: $(APP_LINK_DEPS) $(APP_BUILD)/user-syscall.o \
-		$(UKL_SYSCALLS)/user-syscalls.o
+		$(UKL_SYSCALLS)/user-syscalls.o $(APP_BUILD)/inputs-checked
 	$(call cmd,ld_user)
+# Before any link: each of the app's objects and APP_LDADD's objects and
+# archive members built for the kernel code model, without the red zone;
+# a refusal names the object (and member), the relocation or function.
+quiet_cmd_check_inputs = CHECK   $(APP_NAME) objects
+      cmd_check_inputs = $(LINK)/ukl-gcc --ukl-check-inputs $(APP_OBJS) $(APP_LDADD) && touch $@
+$(APP_BUILD)/inputs-checked: $(APP_OBJS) $(APP_LDADD) $(LINK)/ukl-gcc
+	$(call cmd,check_inputs)
 
 # 2. The UKL side: one relocatable object with the sections vmlinux places.
 #    First the inputs in one object, whose C-identifier sections (tables
