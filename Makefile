@@ -7,6 +7,16 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
 # Everything built lives under $(O) (default build/), never in the tree.
 O ?= $(TOP)/build
+# DEBUG_KERNEL=1: both kernels with the checkers of scripts/configs/
+# debug.config (KASAN, lockdep, UBSAN...), everything built in a build
+# folder of its own, $(O)/debug-kernel (glibc from the compiler cache).
+DEBUG_KERNEL ?= 0
+ifeq ($(DEBUG_KERNEL),1)
+# (once: a make that a test runs with O=$(O) inherits DEBUG_KERNEL=1 too)
+override O := $(patsubst %/debug-kernel/debug-kernel,%/debug-kernel,$(abspath $(O))/debug-kernel)
+else ifneq ($(DEBUG_KERNEL),0)
+$(error DEBUG_KERNEL=$(DEBUG_KERNEL): say DEBUG_KERNEL=1 (the debug kernels) or DEBUG_KERNEL=0)
+endif
 override O := $(abspath $(O))
 
 # One make at a time in a build folder (scripts/with-lock): a make started

@@ -48,9 +48,12 @@ endef
 # compilation (CCACHE_BASEDIR), so another clone's objects are reused;
 # the debug info of such a build must not name the folder either (see
 # GLIBC_CFLAGS).  CCACHE_NOHASHDIR is not set: a hit never gives an object
-# whose debug info names another clone.
+# whose debug info names another clone.  The compiler is known by its
+# content, not its file's date (CCACHE_COMPILERCHECK), so that the same
+# Debian gcc installed elsewhere (test-fresh's root) finds the same objects.
 ifeq ($(CCACHE),1)
-ccache-env = env PATH=/usr/lib/ccache:$$PATH CCACHE_DIR=$(UKL_CACHE)/ccache CCACHE_BASEDIR=$(O)
+ccache-env = env PATH=/usr/lib/ccache:$$PATH CCACHE_DIR=$(UKL_CACHE)/ccache CCACHE_BASEDIR=$(O) \
+	CCACHE_COMPILERCHECK=content
 else ifeq ($(CCACHE),0)
 ccache-env =
 else

@@ -16,6 +16,10 @@ LINUX_PATCHES := $(TOP)/linux-patches/series $(wildcard $(TOP)/linux-patches/*.p
 CONFIG_FRAGMENTS_BASE := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/baseline.config
 CONFIG_FRAGMENTS_UKL := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/ukl.config \
 	$(KO_UKL)/initramfs.config
+ifeq ($(DEBUG_KERNEL),1)
+CONFIG_FRAGMENTS_BASE += $(TOP)/scripts/configs/debug.config
+CONFIG_FRAGMENTS_UKL += $(TOP)/scripts/configs/debug.config
+endif
 # The debug info names the build folder relative to $(O) (as glibc's, see
 # GLIBC_CFLAGS), so that ccache can reuse another clone's objects; gdb and
 # addr2line resolve the paths from $(O).

@@ -21,37 +21,52 @@ TEST_PROGS := \
 	tests/boot/hardened \
 	tests/conformance/subset \
 	tests/bad-input/app-errors \
-	tests/bad-input/host-errors
+	tests/bad-input/host-errors \
+	tests/build/interrupt
+
+# make test DEBUG_KERNEL=1: the tests that boot the kernels (the boot tests
+# of the process model, the smoke and hardened apps, and three boots of the
+# stress program), on kernels built with debug.config's checkers, whose
+# reports fail a boot's verdict.  The other tests check the build system.
+ifeq ($(DEBUG_KERNEL),1)
+TEST_PROGS := tests/boot/hello tests/boot/smoke tests/boot/process tests/boot/hardened \
+	tests/stress/process
+endif
 
 # The driver test builds an autoconf project (tests/build/driver); the
 # kselftest Makefiles copy their scripts with rsync.
 DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),automake)
-# The debug test runs gdb (make debug).
-DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),gdb)
+# The debug test runs gdb (make debug); the bad-input test makes a C++
+# object to be refused.
+DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),gdb g++)
 DEPS_GOAL_PACKAGES += $(if $(filter test conformance,$(MAKECMDGOALS)),rsync)
 
 # The images the tests boot: the default app, the smoke test, the process
 # tests, the hardened app, the benchmark program (a quick run).
 TEST_APPS := $(TOP)/app-template $(TOP)/tests/apps/smoke $(TOP)/tests/apps/process \
-	$(TOP)/tests/apps/hardened $(TOP)/tests/bench/lebench
+	$(TOP)/tests/apps/hardened $(if $(filter 1,$(DEBUG_KERNEL)),,$(TOP)/tests/bench/lebench)
 
 PHONY += test test-images
 test-images: ## build the images the boot tests use
 	$(Q)$(foreach a,$(TEST_APPS),$(MAKE) --no-print-directory APP=$(a) ukl-image baseline-image &&) true
 
 test: test-images ## run the whole suite; the last line is "N passed, N failed"
-	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) \
+	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) STRESS_RUNS=3 \
 		$(TOP)/tests/run-tests --logdir $(O)/tests/results $(addprefix $(TOP)/,$(TEST_PROGS))
 
 # The README's two commands in a fresh Debian 12 root (scripts/test-fresh):
 # proof that the build installs everything it needs.  Each command gets
 # FRESH_TIMEOUT seconds; the logs stay in $(O)/fresh/.
 FRESH_TIMEOUT ?= 2400
+# The root's builds share this machine's compiler cache (UKL_CACHE, keyed
+# by content: a missing package still fails); FRESH_CACHE=0, a cold one.
+FRESH_CACHE ?= $(CCACHE)
 DEPS_GOAL_PACKAGES += $(if $(filter test-fresh,$(MAKECMDGOALS)),mmdebstrap)
 
 PHONY += test-fresh
 test-fresh: ## make run + make test in a fresh Debian 12 root made by mmdebstrap (root; ~15 min)
-	$(Q)$(TOP)/scripts/test-fresh $(O)/fresh $(FRESH_TIMEOUT)
+	$(Q)FRESH_CACHE=$(if $(filter 1,$(FRESH_CACHE)),$(UKL_CACHE)) \
+		$(TOP)/scripts/test-fresh $(O)/fresh $(FRESH_TIMEOUT)
 
 # The stress program, STRESS_RUNS boots of STRESS_SECONDS on UKL.
 STRESS_RUNS ?= 10
@@ -60,8 +75,22 @@ PHONY += stress
 stress: ## threads x signals x timers x mmap, STRESS_RUNS (10) boots of STRESS_SECONDS (20) on UKL
 	$(Q)$(MAKE) --no-print-directory APP=$(TOP)/tests/apps/process ukl-image
 	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) STRESS_RUNS=$(STRESS_RUNS) \
-		STRESS_SECONDS=$(STRESS_SECONDS) $(TOP)/tests/run-tests --timeout 7200 \
+		STRESS_SECONDS=$(STRESS_SECONDS) $(TOP)/tests/run-tests \
+		--timeout $$(( $(STRESS_RUNS) * ($(STRESS_SECONDS) * 4 + 60) )) \
 		--logdir $(O)/tests/results-stress $(TOP)/tests/stress/process
+
+# Soak: N boots of the stress program (SOAK_SECONDS each), bypass mode and
+# the full entry path in turn; the flakes are listed with their logs
+# ($(O)/tests/logs/soak/).  Zero is the bar.
+N ?= 100
+SOAK_SECONDS ?= 5
+PHONY += soak
+soak: ## N (100) boots of the stress program on UKL, SOAK_SECONDS (5) each: the flakes and their logs
+	$(Q)$(MAKE) --no-print-directory APP=$(TOP)/tests/apps/process ukl-image
+	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) STRESS_RUNS=$(N) STRESS_SECONDS=$(SOAK_SECONDS) \
+		STRESS_KINDS='ukl ukl-entry' STRESS_LOGS=$(O)/tests/logs/soak \
+		$(TOP)/tests/run-tests --timeout $$(( $(N) * ($(SOAK_SECONDS) * 4 + 60) )) \
+		--logdir $(O)/tests/results-soak $(TOP)/tests/stress/process
 
 ##@ Conformance
 # Other people's tests inside UKL (tests/conformance/conformance): the
