@@ -17,7 +17,7 @@ CONFIG_FRAGMENTS_BASE := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts
 CONFIG_FRAGMENTS_UKL := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/ukl.config \
 	$(KO_UKL)/initramfs.config
 ifeq ($(DEBUG_KERNEL),1)
-CONFIG_FRAGMENTS_BASE += $(TOP)/scripts/configs/debug.config
+CONFIG_FRAGMENTS_BASE += $(TOP)/scripts/configs/debug.config $(TOP)/scripts/configs/debug-kasan.config
 CONFIG_FRAGMENTS_UKL += $(TOP)/scripts/configs/debug.config
 endif
 # The debug info names the build folder relative to $(O) (as glibc's, see

@@ -167,6 +167,7 @@ static int efault(long r)
 
 static void efault_checks(void)
 {
+	void *noncanon = (void *)0x8000000000001000UL;
 	long page = sysconf(_SC_PAGESIZE);
 	struct stat st;
 	int p[2];
@@ -186,6 +187,11 @@ static void efault_checks(void)
 	check(efault(stat("/", null)), "stat into NULL: EFAULT");
 	check(efault(stat(gone, &st)), "stat of a path in an unmapped page: EFAULT");
 	check(efault(stat(null, &st)), "stat of a NULL path: EFAULT");
+	/* Non-canonical: the uaccess bound refuses them before any access. */
+	check(efault(read(p[0], noncanon, 4)), "read into a non-canonical address: EFAULT");
+	check(efault(write(p[1], noncanon, 4)), "write from a non-canonical address: EFAULT");
+	check(efault(stat(noncanon, &st)), "stat of a path at a non-canonical address: EFAULT");
+	check(efault(nanosleep(noncanon, NULL)), "nanosleep from a non-canonical address: EFAULT");
 	close(p[0]);
 	close(p[1]);
 }
