@@ -98,6 +98,27 @@ static void touch(void *p)
 	(void)*(volatile char *)p;
 }
 
+/* A signal handler whose context returns to a non-canonical ip. */
+static void bad_return(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP] = (greg_t)0x8000000000000000UL;
+}
+
+static void raise_bad_return(void *arg)
+{
+	struct sigaction sa;
+
+	(void)arg;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = bad_return;
+	sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	raise(SIGUSR1);
+}
+
 static void segv_checks(void)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -121,6 +142,11 @@ static void segv_checks(void)
 	      fault_info.si_addr == NULL,
 	      "a store to a non-canonical address (#GP): SIGSEGV, SI_KERNEL, no si_addr (caught %d: code %d addr %p)",
 	      c, fault_info.si_code, fault_info.si_addr);
+	/* rt_sigreturn to a non-canonical ip: SIGSEGV, never an oops. */
+	c = faulted(SIGSEGV, raise_bad_return, NULL);
+	check(c && fault_info.si_signo == SIGSEGV,
+	      "a signal handler's context with a non-canonical ip: SIGSEGV on its return (caught %d: signo %d code %d)",
+	      c, fault_info.si_signo, fault_info.si_code);
 }
 
 static void other_checks(void)
