@@ -65,6 +65,7 @@ _CRASH_SIGNATURES = re.compile('|'.join([
     r'Kernel panic - not syncing',
     r'Oops: ',
     r'(?:(?:watchdog|rcu|lockdep|traps): )?BUG: ',   # BUG: KASAN/KFENCE/KCSAN too
+    r'BUG \S+ \((?:Not tainted|Tainted: [^)]*)\): ',  # SLUB_DEBUG: a cache's object damaged
     r'kernel BUG at ',
     r'WARNING: ',                      # WARN() and lockdep's "possible ..." splats
     r'general protection fault',
