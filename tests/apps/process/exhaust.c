@@ -124,6 +124,8 @@ static void exhaust_threads(void)
 	if (max <= 0)
 		return;
 	t = calloc(max + 1, sizeof(*t));
+	if (!check(t != NULL, "an array for %ld thread ids", max + 1))
+		return;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 << 10);
 	for (n = 0; n <= max; n++) {
