@@ -8,9 +8,8 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 # Everything built lives under $(O) (default build/), never in the tree.
 O ?= $(TOP)/build
 # DEBUG_KERNEL=1: both kernels with the checkers of scripts/configs/
-# debug.config (lockdep, UBSAN, KFENCE...; the baseline KASAN too),
-# everything built in a build
-# folder of its own, $(O)/debug-kernel (glibc from the compiler cache).
+# debug.config (lockdep, UBSAN, KFENCE...; the baseline KASAN too), all
+# built in a folder of its own, $(O)/debug-kernel (glibc from the cache).
 DEBUG_KERNEL ?= 0
 ifeq ($(DEBUG_KERNEL),1)
 # (once: a make that a test runs with O=$(O) inherits DEBUG_KERNEL=1 too)
