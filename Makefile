@@ -129,7 +129,7 @@ help: ## this list
 	@echo '  FRESH_TIMEOUT=S    - test-fresh: seconds for each of the two commands (default 2400)'
 	@echo '  BENCH_ROUNDS=N     - bench: boots of the benchmark program per configuration (default 3)'
 	@echo '  BENCH_BOOTS=N      - bench: boots of the default app per configuration, for boot time (default 5)'
-	@echo '  CONF_JOBS=N        - conformance: boots at a time (default 2)'
+	@echo '  CONF_JOBS=N        - conformance: boots at a time (default 3)'
 	@echo '  CONF_TIMEOUT=S     - conformance: the most seconds a test boot may take (default 120)'
 	@echo '  CONF_TIMEOUT_FACTOR=N - conformance: times the suites'"'"' own limits (default 1)'
 	@echo '  V=1                - show full commands'

@@ -96,9 +96,11 @@ soak: ## N (100) boots of the stress program on UKL, SOAK_SECONDS (5) each: the 
 # Other people's tests inside UKL (tests/conformance/conformance): the
 # kselftests of the kernel tree and glibc's own tests, built by their own
 # Makefiles (kselftests through ukl-gcc and with the host's gcc; glibc's in
-# a copy of the glibc build folder, relinked by ukl-gcc), one boot per test
-# and column.
-CONF_JOBS ?= 2
+# a copy of the glibc build folder, relinked by ukl-gcc): on UKL one boot
+# per test and column, on the baseline a boot per batch of tests.  Three
+# boots at a time on two cores: a boot whose test sleeps or hangs leaves
+# its core idle (two kept the load average near 1.5).
+CONF_JOBS ?= 3
 CONF_TIMEOUT ?= 120
 CONF_TIMEOUT_FACTOR ?= 1
 PHONY += conformance
