@@ -87,7 +87,8 @@ static int ukl_lock_thread_stack(unsigned long top, unsigned long size)
  */
 struct ukl_stack_copy {
 	unsigned long start;
-	size_t len;
+	size_t size;	/* from start to the top of the stack's mapping */
+	size_t len;	/* saved by ukl_clone_snapshot(): size, or 0 */
 	u8 data[];
 };
 
@@ -108,7 +109,8 @@ static int ukl_save_stack(struct ukl_stack_copy **copy)
 	if (!c)
 		return -ENOMEM;
 	c->start = sp;
-	c->len = end - sp;
+	c->size = end - sp;
+	c->len = 0;
 	*copy = c;
 	return 0;
 }
@@ -118,12 +120,13 @@ void ukl_clone_snapshot(struct ukl_stack_copy *copy)
 	if (!copy)
 		return;
 	/* The stack is locked and populated: this fails only if it went. */
-	if (copy_from_user(copy->data, (const void __user *)copy->start, copy->len)) {
+	if (copy_from_user(copy->data, (const void __user *)copy->start, copy->size)) {
 		pr_warn_ratelimited("ukl: %s (pid %d): cannot save the stack %#lx-%#lx at a fork; it is not restored\n",
 				    current->comm, task_pid_nr(current), copy->start,
-				    copy->start + copy->len);
-		copy->len = 0;
+				    copy->start + copy->size);
+		return;
 	}
+	copy->len = copy->size;
 }
 
 int ukl_check_clone(struct kernel_clone_args *args, struct ukl_stack_copy **copy)
@@ -155,9 +158,11 @@ int ukl_check_clone(struct kernel_clone_args *args, struct ukl_stack_copy **copy
 }
 
 /*
- * After the child has exited or exec'd (or failed to start): put the
- * parent's stack back.  A parent killed while it waited does not return
- * to its stack, and the child may still be running on it.
+ * After the child has exited or exec'd: put the parent's stack back.  A
+ * clone that failed made no snapshot (len 0) and had no child to run over
+ * the stack: there is nothing to put back.  A parent killed while it
+ * waited does not return to its stack, and the child may still be running
+ * on it.
  */
 void ukl_clone_done(struct ukl_stack_copy *copy)
 {

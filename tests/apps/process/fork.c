@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -202,6 +203,60 @@ static void many_forks(void)
 		good += WIFEXITED(st) && WEXITSTATUS(st) == i;
 	}
 	check(good == 20, "20 forks in a row, each status right (%d)", good);
+}
+
+/*
+ * A fork that fails after the checks (here ENOMEM: a pid namespace whose
+ * init has exited takes no new process) leaves the stack as it was: on
+ * UKL no child ran over it, and nothing is put back.  0, or what went
+ * wrong: 12 the fork did not fail so, 13 the frame below changed.
+ */
+static __attribute__((noinline)) int fork_fails(void)
+{
+	volatile unsigned long pattern[64];
+	int i, err;
+	pid_t pid;
+
+	for (i = 0; i < 64; i++)
+		pattern[i] = 0xfa11ed00UL + i;
+	errno = 0;
+	pid = fork_and_return();
+	err = errno;
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		wait_status(pid);
+	if (pid != -1 || err != ENOMEM)
+		return 12;
+	for (i = 0; i < 64; i++)
+		if (pattern[i] != 0xfa11ed00UL + i)
+			return 13;
+	return 0;
+}
+
+static void failed_fork(void)
+{
+	pid_t pid = fork(), first;
+	int st;
+
+	if (pid == 0) {
+		/* In a child: the app's own forks stay in its namespace. */
+		if (unshare(CLONE_NEWPID))
+			_exit(10);
+		first = fork_and_return();
+		if (first == 0)
+			_exit(0);
+		st = wait_status(first);
+		if (first < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			_exit(11);
+		/* A frame of other contents where the failing fork's will be. */
+		scribble(8);
+		_exit(fork_fails());
+	}
+	st = wait_status(pid);
+	check(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "a fork that fails (ENOMEM: the pid namespace's init has exited) returns -1 with the stack as it was (status %#x)",
+	      st);
 }
 
 /* A raw clone that would copy the process: on UKL the same child as fork. */
@@ -414,6 +469,7 @@ int proc_fork(int argc, char **argv)
 	thread_state_restored();
 	child_pid_and_signal();
 	many_forks();
+	failed_fork();
 	test_vfork();
 	raw_clone();
 	fork_exec();
