@@ -249,7 +249,11 @@ static void failed_fork(void)
 		st = wait_status(first);
 		if (first < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
 			_exit(11);
-		/* A frame of other contents where the failing fork's will be. */
+		/*
+		 * A frame of other contents where the failing fork's will be.
+		 * A kernel that put back a stale copy of the stack after the
+		 * failed fork returns into the fork above, with -1: 11.
+		 */
 		scribble(8);
 		_exit(fork_fails());
 	}
