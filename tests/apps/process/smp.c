@@ -5,17 +5,26 @@
  * most of a second of CPU time (they ran at the same time).  Then one
  * thread maps, touches and unmaps 64 KiB regions for 2 s while two others
  * malloc (each a fresh mapping), touch and free 1 MiB blocks: memory
- * management from several threads at once, with data checks.
+ * management from several threads at once, with data checks.  Last, rseq:
+ * the area glibc registers for each thread, and sched_getcpu(), which reads
+ * it, must follow the thread to each CPU, also when a forked child moved
+ * its waiting parent (glibc's tst-affinity-pid does that); and the auxv
+ * gives the rseq sizes that the ELF loader gives.
  */
 #include "tap.h"
 
 #include <errno.h>
 #include <malloc.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/rseq.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "proc.h"
@@ -192,6 +201,75 @@ static void memory_churn(void)
 	check(!c[0].bad && !c[1].bad && !c[2].bad, "data checks of every region and block pass");
 }
 
+/* rseq */
+
+/*
+ * 0 if the kernel (getcpu), glibc's rseq area and sched_getcpu() all say
+ * @cpu; else a diagnostic and -1.
+ */
+static int on_cpu(int cpu, const char *when)
+{
+	struct rseq *rs = (void *)((char *)__builtin_thread_pointer() + __rseq_offset);
+	unsigned int kcpu = ~0u, area = rs->cpu_id;
+	int libc = sched_getcpu();
+
+	if (syscall(SYS_getcpu, &kcpu, NULL, NULL) == 0 && (int)kcpu == cpu &&
+	    (int)area == cpu && libc == cpu)
+		return 0;
+	diag("%s: want CPU %d: getcpu %u, rseq cpu_id %u, sched_getcpu() %d",
+	     when, cpu, kcpu, area, libc);
+	return -1;
+}
+
+static int pin(pid_t pid, int cpu)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return sched_setaffinity(pid, sizeof(one), &one);
+}
+
+static void rseq_cpus(void)
+{
+	const char *platform = (const char *)getauxval(AT_PLATFORM);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int cpu, bad = 0, status = -1;
+	cpu_set_t all;
+	pid_t pid;
+
+	check(getauxval(AT_RSEQ_FEATURE_SIZE) == 28 && getauxval(AT_RSEQ_ALIGN) == 32 &&
+	      platform && !strcmp(platform, "x86_64"),
+	      "auxv: AT_RSEQ_FEATURE_SIZE %lu, AT_RSEQ_ALIGN %lu, AT_PLATFORM %s (28, 32, x86_64)",
+	      getauxval(AT_RSEQ_FEATURE_SIZE), getauxval(AT_RSEQ_ALIGN),
+	      platform ? platform : "(none)");
+	if (!check(__rseq_size > 0, "glibc registered an rseq area (__rseq_size %u)", __rseq_size))
+		return;
+	if (cpus < 2) {
+		skip("only one CPU", "rseq follows the thread to each CPU");
+		return;
+	}
+	if (sched_getaffinity(0, sizeof(all), &all)) {
+		check(0, "sched_getaffinity: %s", strerror(errno));
+		return;
+	}
+	for (cpu = 0; cpu < cpus && cpu < CPU_SETSIZE; cpu++)
+		if (pin(0, cpu) || on_cpu(cpu, "pinned"))
+			bad++;
+	check(!bad, "rseq cpu_id, sched_getcpu() and getcpu agree on each of %ld CPUs", cpus);
+
+	/* The child moves its waiting parent to the other CPU. */
+	cpu = sched_getcpu() == 0 ? 1 : 0;
+	pid = fork();
+	if (pid == 0)
+		_exit(pin(getppid(), cpu) ? 1 : 0);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	check(pid > 0 && status == 0 && on_cpu(cpu, "moved by a child") == 0,
+	      "a forked child moves its parent to CPU %d: the parent's rseq area says so", cpu);
+	sched_setaffinity(0, sizeof(all), &all);
+}
+
 int proc_smp(int argc, char **argv)
 {
 	(void)argc;
@@ -199,5 +277,6 @@ int proc_smp(int argc, char **argv)
 	tap_begin();
 	parallel_spin();
 	memory_churn();
+	rseq_cpus();
 	return tap_end();
 }
