@@ -15,6 +15,7 @@
 #include <linux/kernel.h>
 #include <linux/thread_info.h>
 #include <linux/uaccess.h>
+#include <linux/ukl.h>
 #include "ukl.h"
 
 static bool ukl_in(unsigned long addr, unsigned long size,
@@ -44,6 +45,21 @@ bool ukl_access_ok(const void __user *ptr, unsigned long size)
 	       ukl_app_range((__force unsigned long)ptr, size);
 }
 EXPORT_SYMBOL(ukl_access_ok);
+
+/*
+ * The rseq ABI's addresses above TASK_SIZE (kernel/rseq.c): a critical
+ * section's code [@addr, @addr + @len) or (@len 0) its abort handler at
+ * @addr must be in the app's code, where the kernel may send the task; a
+ * struct rseq_cs anywhere in the app's image.
+ */
+bool ukl_rseq_range_ok(unsigned long addr, unsigned long len, bool code)
+{
+	if (!test_thread_flag(TIF_UKL))
+		return false;
+	if (!code)
+		return ukl_app_range(addr, len);
+	return ukl_app_ip(addr) && len <= (unsigned long)ukl_app_text_end - addr;
+}
 
 /*
  * mask_user_address() of a pointer above USER_PTR_MAX: the pointer, or

@@ -8,8 +8,10 @@
  * management from several threads at once, with data checks.  Last, rseq:
  * the area glibc registers for each thread, and sched_getcpu(), which reads
  * it, must follow the thread to each CPU, also when a forked child moved
- * its waiting parent (glibc's tst-affinity-pid does that); and the auxv
- * gives the rseq sizes that the ELF loader gives.
+ * its waiting parent (glibc's tst-affinity-pid does that); the auxv gives
+ * the rseq sizes that the ELF loader gives; and a critical section of app
+ * code that a signal or a preemption interrupts restarts at its abort
+ * handler (its descriptor and code are in the kernel image on UKL).
  */
 #include "tap.h"
 
@@ -19,8 +21,10 @@
 #include <semaphore.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/time.h>
 #include <sys/mman.h>
 #include <sys/rseq.h>
 #include <sys/syscall.h>
@@ -230,6 +234,69 @@ static int pin(pid_t pid, int cpu)
 	return sched_setaffinity(pid, sizeof(one), &one);
 }
 
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+/*
+ * Count @n down in a restartable sequence: 1 if the kernel moved the
+ * thread to the abort handler before the count ended, 0 if it ended.
+ * The signature precedes the handler as the operand of a ud1 (the x86
+ * convention, so that it is no instruction anyone jumps to).
+ */
+static int rseq_countdown(struct rseq *rs, unsigned long n)
+{
+	int aborted;
+
+	asm volatile(".pushsection .rodata\n\t"
+		     ".balign 32\n"
+		     "3:\t.long 0, 0\n\t"		/* version, flags */
+		     ".quad 1f, 2f - 1f, 4f\n\t"	/* start, length, abort */
+		     ".popsection\n\t"
+		     "leaq 3b(%%rip), %%rax\n\t"
+		     "movq %%rax, %[cs]\n"
+		     "1:\tdecq %[n]\n\t"
+		     "jnz 1b\n"
+		     "2:\txorl %[ab], %[ab]\n\t"
+		     "jmp 5f\n\t"
+		     ".byte 0x0f, 0xb9, 0x3d\n\t"
+		     ".long 0x53053053\n"		/* RSEQ_SIG */
+		     "4:\tmovl $1, %[ab]\n"
+		     "5:\n"
+		     : [ab] "=r" (aborted), [n] "+r" (n), [cs] "=m" (rs->rseq_cs)
+		     : : "rax", "memory", "cc");
+	rs->rseq_cs = 0;
+	return aborted;
+}
+
+static void rseq_restart(void)
+{
+	struct rseq *rs = (void *)((char *)__builtin_thread_pointer() + __rseq_offset);
+	struct itimerval in20ms = { .it_value = { .tv_usec = 20000 } }, off = { 0 };
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	int aborted;
+
+	sigaction(SIGALRM, &sa, &old);
+	alarms = 0;
+	setitimer(ITIMER_REAL, &in20ms, NULL);
+	/*
+	 * Seconds of counting under TCG: the signal comes long before, if
+	 * no preemption (which aborts the section too) came first.
+	 */
+	aborted = rseq_countdown(rs, 1UL << 31);
+	/* A preemption may have come first: then the timer is still armed. */
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	diag("signals during the critical section: %d (0: a preemption came first)",
+	     (int)alarms);
+	check(aborted,
+	      "a signal or preemption in an rseq critical section: the thread resumes at its abort handler");
+}
+
 static void rseq_cpus(void)
 {
 	const char *platform = (const char *)getauxval(AT_PLATFORM);
@@ -278,5 +345,7 @@ int proc_smp(int argc, char **argv)
 	parallel_spin();
 	memory_churn();
 	rseq_cpus();
+	if (__rseq_size)
+		rseq_restart();
 	return tap_end();
 }
