@@ -84,21 +84,16 @@ static int ukl_create_tables(struct linux_binprm *bprm)
 	unsigned long auxv[UKL_AUXV_WORDS], *a = auxv;
 	unsigned long p = arch_align_stack(bprm->p);
 	unsigned long __user *sp;
-	unsigned long u_random, u_platform = 0, str;
-	const char *platform = ELF_PLATFORM;
+	unsigned long u_random, u_platform, str;
 	u8 random[16];
 	int argc = bprm->argc, envc = bprm->envc;
 	int items;
 
 	/* As the ELF loader does: the platform's name, then 16 random bytes. */
-	if (platform) {
-		size_t len = strlen(platform) + 1;
-
-		p -= len;
-		u_platform = p;
-		if (copy_to_user((void __user *)u_platform, platform, len))
-			return -EFAULT;
-	}
+	p -= sizeof(ELF_PLATFORM);
+	u_platform = p;
+	if (copy_to_user((void __user *)u_platform, ELF_PLATFORM, sizeof(ELF_PLATFORM)))
+		return -EFAULT;
 	get_random_bytes(random, sizeof(random));
 	p -= sizeof(random);
 	u_random = p;
@@ -123,8 +118,7 @@ static int ukl_create_tables(struct linux_binprm *bprm)
 	AUX(AT_RANDOM, u_random);
 	AUX(AT_HWCAP2, ELF_HWCAP2);
 	AUX(AT_EXECFN, bprm->exec);
-	if (u_platform)
-		AUX(AT_PLATFORM, u_platform);
+	AUX(AT_PLATFORM, u_platform);
 #ifdef CONFIG_RSEQ
 	/* glibc and librseq size their rseq areas by these. */
 	AUX(AT_RSEQ_FEATURE_SIZE, offsetof(struct rseq, end));

@@ -207,14 +207,19 @@ static void memory_churn(void)
 
 /* rseq */
 
+/* The calling thread's rseq area, which glibc registered. */
+static struct rseq *rseq_area(void)
+{
+	return (void *)((char *)__builtin_thread_pointer() + __rseq_offset);
+}
+
 /*
  * 0 if the kernel (getcpu), glibc's rseq area and sched_getcpu() all say
  * @cpu; else a diagnostic and -1.
  */
 static int on_cpu(int cpu, const char *when)
 {
-	struct rseq *rs = (void *)((char *)__builtin_thread_pointer() + __rseq_offset);
-	unsigned int kcpu = ~0u, area = rs->cpu_id;
+	unsigned int kcpu = ~0u, area = rseq_area()->cpu_id;
 	int libc = sched_getcpu();
 
 	if (syscall(SYS_getcpu, &kcpu, NULL, NULL) == 0 && (int)kcpu == cpu &&
@@ -248,8 +253,9 @@ static void on_alarm(int sig)
  * The signature precedes the handler as the operand of a ud1 (the x86
  * convention, so that it is no instruction anyone jumps to).
  */
-static int rseq_countdown(struct rseq *rs, unsigned long n)
+static int rseq_countdown(unsigned long n)
 {
+	struct rseq *rs = rseq_area();
 	int aborted;
 
 	asm volatile(".pushsection .rodata\n\t"
@@ -275,7 +281,6 @@ static int rseq_countdown(struct rseq *rs, unsigned long n)
 
 static void rseq_restart(void)
 {
-	struct rseq *rs = (void *)((char *)__builtin_thread_pointer() + __rseq_offset);
 	struct itimerval in20ms = { .it_value = { .tv_usec = 20000 } }, off = { 0 };
 	struct sigaction sa = { .sa_handler = on_alarm }, old;
 	int aborted;
@@ -287,7 +292,7 @@ static void rseq_restart(void)
 	 * Seconds of counting under TCG: the signal comes long before, if
 	 * no preemption (which aborts the section too) came first.
 	 */
-	aborted = rseq_countdown(rs, 1UL << 31);
+	aborted = rseq_countdown(1UL << 31);
 	/* A preemption may have come first: then the timer is still armed. */
 	setitimer(ITIMER_REAL, &off, NULL);
 	sigaction(SIGALRM, &old, NULL);
