@@ -231,14 +231,15 @@ quiet_cmd_ar = AR      $(APP_NAME)/$(notdir $@)
 $(APP_BUILD)/ukl-app.a: $(APP_BUILD)/ukl-app.o
 	$(call cmd,ar)
 
-# The UKL_ROOTFS entries (scripts/rootfs-list), rewritten when they change.
+# The UKL_ROOTFS entries and the default /etc files of link/rootfs that it
+# does not replace (scripts/rootfs-list), rewritten when they change.
 # kbuild follows the files they name.
 # Then the helpers and busybox.
 rootfs-bin = $(if $(APP_HELPERS)$(APP_BUSYBOX),printf '%s\n' 'dir /bin 0755 0 0' \
 	$(foreach h,$(APP_HELPERS),'file /bin/$(h) $(APP_BUILD)/helpers/$(h) 0755 0 0') \
 	$(if $(APP_BUSYBOX),'file /bin/busybox $(BUSYBOX) 0755 0 0' 'slink /bin/sh busybox 0777 0 0'),:)
 $(APP_BUILD)/rootfs.list: $(TOP)/scripts/rootfs-list FORCE
-	$(Q)mkdir -p $(dir $@) && { $(TOP)/scripts/rootfs-list $(UKL_ROOTFS) && $(rootfs-bin); } > $@.tmp || \
+	$(Q)mkdir -p $(dir $@) && { $(TOP)/scripts/rootfs-list $(LINK)/rootfs $(UKL_ROOTFS) && $(rootfs-bin); } > $@.tmp || \
 	  { rm -f $@.tmp; exit 1; }
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
@@ -290,8 +291,8 @@ $(APP_BUILD)/initramfs.list: $(APP_BUILD)/rootfs.list
 quiet_cmd_cpio = CPIO    $(APP_NAME)/$(notdir $@)
       cmd_cpio = $(KO_BASE)/usr/gen_init_cpio $< > $@
 $(APP_BUILD)/initramfs.cpio: $(APP_BUILD)/initramfs.list $(APP_BUILD)/$(APP_NAME).user \
-		$(APP_BUILD)/baseline-init $(KO_BASE)/vmlinux $(APP_HELPER_BINS) $(if $(UKL_ROOTFS),$(shell \
-		find $(UKL_ROOTFS) 2>/dev/null))
+		$(APP_BUILD)/baseline-init $(KO_BASE)/vmlinux $(APP_HELPER_BINS) $(wildcard $(LINK)/rootfs/etc/*) \
+		$(if $(UKL_ROOTFS),$(shell find $(UKL_ROOTFS) 2>/dev/null))
 	$(call cmd,cpio)
 
 # Compressed images, for their size (make bench).  The UKL kernel tree holds

@@ -8,6 +8,7 @@ TEST_PROGS := \
 	tests/host/test-verdict \
 	tests/host/deps-order \
 	tests/host/gen-syscalls \
+	tests/host/driver-options \
 	tests/build/libc \
 	tests/build/image \
 	tests/build/driver \
@@ -33,9 +34,10 @@ TEST_PROGS := tests/boot/hello tests/boot/smoke tests/boot/process tests/boot/ha
 	tests/stress/process
 endif
 
-# The driver test builds an autoconf project (tests/build/driver); the
-# kselftest Makefiles copy their scripts with rsync.
-DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),automake)
+# The driver test builds autoconf, libtool and CMake projects
+# (tests/build/driver); the kselftest Makefiles copy their scripts with
+# rsync.
+DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),automake libtool cmake)
 # The debug test runs gdb (make debug); the bad-input test makes a C++
 # object to be refused.
 DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),gdb g++)

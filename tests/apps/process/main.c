@@ -35,6 +35,7 @@ static const struct {
 	{ "faults", proc_faults },
 	{ "names", proc_names },
 	{ "exhaust", proc_exhaust },
+	{ "nss", proc_nss },
 	{ "exit-return", exit_return },
 	{ "exit-exit", exit_exit },
 	{ "exit-_exit", exit__exit },

@@ -24,6 +24,7 @@ int proc_fork(int argc, char **argv);
 int proc_faults(int argc, char **argv);
 int proc_names(int argc, char **argv);
 int proc_exhaust(int argc, char **argv);
+int proc_nss(int argc, char **argv);
 
 #include <stdint.h>
 
