@@ -80,6 +80,7 @@ include $(TOP)/scripts/mk/glibc.mk
 include $(TOP)/scripts/mk/app.mk
 include $(TOP)/scripts/mk/run.mk
 include $(TOP)/scripts/mk/test.mk
+include $(TOP)/scripts/mk/corpus.mk
 
 ##@ Build
 PHONY += all

@@ -16,11 +16,13 @@ A missing result is never a pass: no status, a status QEMU and the console
 disagree on, a missing TAP plan or a short TAP run all fail.
 
 As a command:
-  verdict.py --log FILE [--qemu-status N|timeout] [--expect-status S|any]
+  verdict.py --log FILE [--qemu-status N|timeout] [--expect-status S|any|ready]
              [--expect-line TEXT]... [--tap] [--name NAME]
 prints one line "RESULT: NAME: reason" and exits 0 on PASS only
 (1 FAIL, 2 bad usage, 3 CRASH, 4 NO_TESTS, 5 TIMEOUT).  Without
 --qemu-status the status is read from the trailer run-qemu writes to the log.
+--expect-status ready: a server's boot that run-qemu --ready stopped at its
+ready line (trailer "qemu-status=ready ...", exit 123) is the pass.
 """
 
 import argparse
@@ -35,6 +37,7 @@ TIMEOUT = 'TIMEOUT'
 NO_TESTS = 'NO_TESTS'
 
 # run-qemu's own exit codes; anything else is the app's exit status.
+EXIT_READY = 123            # run-qemu --ready: the line was seen, the guest stopped
 EXIT_TIMEOUT = 124
 EXIT_QEMU_ERROR = 125
 EXIT_CRASH = 126
@@ -43,6 +46,7 @@ EXIT_NO_STATUS = 127
 # Kinds of run_outcome().
 EXITED = 'EXITED'
 QEMU_ERROR = 'QEMU_ERROR'
+READY = 'READY'
 NO_STATUS = 'NO_STATUS'
 
 # glibc's test skeleton exits 77 for "unsupported".
@@ -153,19 +157,21 @@ def qemu_error_lines(lines: Iterable[str]) -> List[str]:
 
 class Outcome(NamedTuple):
     code: int                   # run-qemu's exit code
-    kind: str                   # EXITED, TIMEOUT, CRASH, QEMU_ERROR, NO_STATUS
+    kind: str                   # EXITED, READY, TIMEOUT, CRASH, QEMU_ERROR, NO_STATUS
     summary: str                # one line for a human
     app_status: Optional[int] = None
 
 
 def run_outcome(qemu_status: Optional[int], lines: List[str],
                 timed_out: bool = False, timeout: Optional[float] = None,
-                qemu_error: Optional[str] = None) -> Outcome:
+                qemu_error: Optional[str] = None, ready: Optional[str] = None) -> Outcome:
     """What one boot amounted to.
 
     Timeout outranks everything, then a crash signature anywhere in the log,
-    then QEMU failing to run.  Otherwise the app status needs QEMU's odd exit
-    status and the console's status line to agree.
+    then the runner's stop at the ready line (ready: "after N.N s: LINE",
+    given when run-qemu --ready stopped the guest), then QEMU failing to run.
+    Otherwise the app status needs QEMU's odd exit status and the console's
+    status line to agree.
     """
     crashes = crash_lines(lines)
     if timed_out:
@@ -180,6 +186,8 @@ def run_outcome(qemu_status: Optional[int], lines: List[str],
                            'CRASH: out of memory: the OOM killer found no process it may '
                            f'kill (the app is init), so the kernel panicked ({crashes[0]})')
         return Outcome(EXIT_CRASH, CRASH, f'CRASH: {crashes[0]}')
+    if ready is not None:
+        return Outcome(EXIT_READY, READY, f'ready line seen {ready}'.rstrip())
     if qemu_error:
         return Outcome(EXIT_QEMU_ERROR, QEMU_ERROR, f'QEMU FAILED: {qemu_error}')
     if qemu_status is None:
@@ -318,15 +326,31 @@ def parse_tap(lines: Iterable[str]) -> Tap:
 # ---- the verdict -----------------------------------------------------------
 
 def verdict(outcome: Outcome, lines: List[str], expect_status: Optional[int] = 0,
-            expect_lines: Iterable[str] = (), tap: bool = False) -> Tuple[str, str]:
+            expect_lines: Iterable[str] = (), tap: bool = False,
+            expect_ready: bool = False) -> Tuple[str, str]:
     """(PASS|FAIL|CRASH|TIMEOUT|NO_TESTS, reason) for one boot.
 
     expect_status None accepts any status, as long as there is one.
+    expect_ready: the pass is a guest that run-qemu --ready stopped at its
+    ready line (a server); an app that exited before is a failure.
     """
     if outcome.kind == TIMEOUT:
         return TIMEOUT, outcome.summary
     if outcome.kind == CRASH:
         return CRASH, outcome.summary[len('CRASH: '):]
+    if expect_ready or outcome.kind == READY:
+        if outcome.kind == EXITED:
+            return FAIL, f'app exited with status {outcome.app_status} before its ready line'
+        if outcome.kind != READY:
+            return FAIL, f'UNRESOLVED: {outcome.summary}'
+        if not expect_ready:
+            want = 'a status' if expect_status is None else f'status {expect_status}'
+            return FAIL, f'{outcome.summary}; the runner stopped the guest, expected {want}'
+        console = [clean_line(l) for l in lines if not is_host_line(l)]
+        for want in expect_lines:
+            if not any(want in l for l in console):
+                return FAIL, f'missing expected line: {want}'
+        return PASS, outcome.summary
     if outcome.kind != EXITED:
         return FAIL, f'UNRESOLVED: {outcome.summary}'
     status = outcome.app_status
@@ -366,21 +390,24 @@ def verdict(outcome: Outcome, lines: List[str], expect_status: Optional[int] = 0
 EXIT_CODES = {PASS: 0, FAIL: 1, CRASH: 3, NO_TESTS: 4, TIMEOUT: 5}
 
 
-def read_trailer(lines: List[str]) -> Tuple[Optional[int], bool, Optional[str]]:
-    """(qemu status, timed out, qemu error) from run-qemu's log trailer."""
-    status, timed_out, error = None, False, None
+def read_trailer(lines: List[str]) -> Tuple[Optional[int], bool, Optional[str], Optional[str]]:
+    """(qemu status, timed out, qemu error, ready) from run-qemu's log trailer
+    ("ready after N.N s: LINE": the runner stopped the guest at its ready line)."""
+    status, timed_out, error, ready = None, False, None, None
     for line in lines:
         if not line.startswith(TRAILER):
             continue
         value = clean_line(line)[len(TRAILER):]
-        status, timed_out, error = None, False, None
+        status, timed_out, error, ready = None, False, None, None
         if value == 'timeout':
             timed_out = True
         elif value.startswith('error'):
             error = value.partition(':')[2].strip() or 'QEMU could not run'
+        elif value.split(' ', 1)[0] == 'ready':
+            ready = value[len('ready'):].strip()
         else:
             status = int(value)
-    return status, timed_out, error
+    return status, timed_out, error, ready
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -394,8 +421,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument('--log', required=True, help='serial log (as written by run-qemu --log)')
     p.add_argument('--qemu-status', metavar='N|timeout',
                    help="QEMU's exit status (default: the trailer run-qemu wrote to the log)")
-    p.add_argument('--expect-status', default='0', metavar='S|any',
-                   help='the exit status the app must report (default 0)')
+    p.add_argument('--expect-status', default='0', metavar='S|any|ready',
+                   help='the exit status the app must report (default 0); ready: '
+                        'run-qemu --ready stopped the guest at its ready line')
     p.add_argument('--expect-line', action='append', default=[], metavar='TEXT',
                    help='text some console line must contain (repeatable)')
     p.add_argument('--tap', action='store_true',
@@ -410,12 +438,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f'verdict.py: {e}', file=sys.stderr)
         return 2
 
+    ready = None
     if args.qemu_status is None:
         try:
-            status, timed_out, error = read_trailer(lines)
+            status, timed_out, error, ready = read_trailer(lines)
         except ValueError:
             p.error(f'{args.log}: unreadable run-qemu trailer')
-        if status is None and not timed_out and error is None:
+        if status is None and not timed_out and error is None and ready is None:
             p.error(f'{args.log} has no run-qemu trailer; give --qemu-status')
     elif args.qemu_status == 'timeout':
         status, timed_out, error = None, True, None
@@ -425,7 +454,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         except ValueError:
             p.error(f'--qemu-status: not a number: {args.qemu_status}')
 
-    if args.expect_status == 'any':
+    expect_ready = args.expect_status == 'ready'
+    if args.expect_status in ('any', 'ready'):
         expect = None
     else:
         try:
@@ -433,8 +463,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         except ValueError:
             p.error(f'--expect-status: not a number: {args.expect_status}')
 
-    outcome = run_outcome(status, lines, timed_out=timed_out, qemu_error=error)
-    result, reason = verdict(outcome, lines, expect, args.expect_line, args.tap)
+    outcome = run_outcome(status, lines, timed_out=timed_out, qemu_error=error, ready=ready)
+    result, reason = verdict(outcome, lines, expect, args.expect_line, args.tap, expect_ready)
     name = args.name or args.log.rsplit('/', 1)[-1]
     print(f'{result}: {name}: {reason}')
     return EXIT_CODES[result]

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Booting under QEMU.  scripts/run-qemu prints the command, shows the serial
 # console, keeps it in a log, enforces TIMEOUT, and exits with the app's
-# status (see README: 124 timeout, 125 QEMU failed, 126 crash, 127 no status).
+# status (see README: 124 timeout, 125 QEMU failed, 126 crash, 127 no status;
+# 123 with READY=: the ready line was seen and the guest stopped).
 # GNU make itself exits 2 on any failing recipe; its message names the
 # runner's status ("Error 3").  RUN_STATUS_FILE=F also writes the runner's
 # status to F: that is how ./ukl exits with the app's status.
@@ -9,21 +10,24 @@
 ##@ Run
 # ARGS and ENV are shell-like words: ARGS='"a b" ""' is two arguments.
 # KPARAMS: more kernel parameters (e.g. ukl.bypass=0: every syscall through
-# the full path).
+# the full path).  READY=REGEX: a server's ready line; run and run-linux stop
+# the guest 2 s after a console line matches it, and the runner exits 123.
 ENV ?=
 KPARAMS ?=
+READY ?=
 run-append = --append '$(call escsq,$(strip $(KPARAMS) $(1)))'
 run-qemu-args = --accel $(ACCEL) --probe-cache $(O)/.accel-probe --mem $(QEMU_MEM) \
 	   --app-args '$(call escsq,$(ARGS))' --app-env '$(call escsq,$(ENV))'
-RUN_QEMU = $(TOP)/scripts/run-qemu $(run-qemu-args) --timeout $(TIMEOUT) $(call run-append)
+RUN_QEMU = $(TOP)/scripts/run-qemu $(run-qemu-args) --timeout $(TIMEOUT) $(call run-append) \
+	   $(if $(READY),--ready '$(call escsq,$(READY))')
 RUN_STATUS_FILE ?=
 run-status = $(if $(RUN_STATUS_FILE),; rc=$$?; echo $$rc > $(RUN_STATUS_FILE); exit $$rc)
 
 PHONY += run run-linux
-run: $(APP_BUILD)/vmlinux ## boot APP on the UKL kernel (ARGS=... ENV=...)
+run: $(APP_BUILD)/vmlinux ## boot APP on the UKL kernel (ARGS=... ENV=... READY=regex)
 	$(Q)$(RUN_QEMU) --kernel $< --log $(APP_BUILD)/ukl.log $(run-status)
 
-run-linux: $(APP_BUILD)/initramfs.cpio $(KO_BASE)/vmlinux ## boot APP as PID 1 of the baseline kernel (ARGS=... ENV=...)
+run-linux: $(APP_BUILD)/initramfs.cpio $(KO_BASE)/vmlinux ## boot APP as PID 1 of the baseline kernel (ARGS=... ENV=... READY=regex)
 	$(Q)$(RUN_QEMU) --kernel $(KO_BASE)/vmlinux --initrd $(APP_BUILD)/initramfs.cpio \
 		--log $(APP_BUILD)/baseline.log $(run-status)
 

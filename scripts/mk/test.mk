@@ -12,6 +12,7 @@ TEST_PROGS := \
 	tests/build/libc \
 	tests/build/image \
 	tests/build/driver \
+	tests/build/corpus \
 	tests/build/lock \
 	tests/boot/hello \
 	tests/boot/smoke \
