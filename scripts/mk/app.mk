@@ -345,8 +345,13 @@ quiet_cmd_as_bin = AS      bin/$(notdir $@)
       cmd_as_bin = mkdir -p $(dir $@) && $(CC) -c -o $@ $<
 $(UKL_BIN)/user-syscall.o: $(LINK)/user-syscall.S
 	$(call cmd,as_bin)
+# The interpreter is resolved once, here: a configure script runs the
+# driver hundreds of times, and a python3 found through PATH may be a
+# wrapper (pyenv's shim costs 0.3 s a call).
 quiet_cmd_install_gcc = INSTALL $@ (and ukl-cc)
-      cmd_install_gcc = cp $< $@.tmp && mv -f $@.tmp $@ && ln -sf ukl-gcc $(UKL_BIN)/ukl-cc
+      cmd_install_gcc = py=$$(python3 -c 'import sys; print(sys.executable)') && \
+		sed "1s|^\#!.*|\#!$$py|" $< > $@.tmp && chmod +x $@.tmp && mv -f $@.tmp $@ && \
+		ln -sf ukl-gcc $(UKL_BIN)/ukl-cc
 $(UKL_GCC): $(LINK)/ukl-gcc $(UKL_BIN)/ukl-gcc.conf $(UKL_BIN)/imports.txt \
 		$(UKL_BIN)/user-syscall.o $(UKL_SYSCALLS)/user-syscalls.o $(RT_LIB) $(GLIBC_STAMP)
 	$(call cmd,install_gcc)
