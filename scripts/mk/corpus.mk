@@ -10,6 +10,9 @@
 #   $(O)/corpus/NAME/ukl       the ukl-gcc build: make run APP=<its program>
 #   $(O)/corpus/NAME/gcc       the same commands with CC=gcc
 #   $(O)/corpus/times.csv      build seconds of both, one row a recipe
+#   $(UKL_CACHE)/corpus        ukl-gcc builds' results, by the content of all
+#                              they are made from (tests/corpus/build says
+#                              what); CORPUS_CACHE=0: always build
 
 ##@ Corpus
 CORPUS_DIR := $(TOP)/tests/corpus
@@ -17,6 +20,7 @@ CORPUS_OUT := $(O)/corpus
 CORPUS_NAMES := $(sort $(basename $(notdir $(wildcard $(CORPUS_DIR)/*.recipe))))
 # $(call corpus-get,NAME,key): the recipe's values of key
 corpus-get = $(shell sed -n 's/^$(2)[[:space:]]*=[[:space:]]*//p' $(CORPUS_DIR)/$(1).recipe)
+CORPUS_CACHE ?= 1
 # dpkg-source unpacks; libevent's build starts with autoreconf, as Debian's.
 DEPS_GOAL_PACKAGES += $(if $(filter corpus corpus-% test,$(MAKECMDGOALS)),dpkg-dev autoconf automake libtool)
 
@@ -31,7 +35,8 @@ $(CORPUS_OUT)/$(1)/src/.debsrc-version: $(CORPUS_DIR)/$(1).recipe $(TOP)/scripts
 	$$(call cmd,corpus_fetch,$(call corpus-get,$(1),package),$(call corpus-get,$(1),version))
 $(CORPUS_OUT)/$(1)/ukl.seconds: $(CORPUS_OUT)/$(1)/src/.debsrc-version $(CORPUS_DIR)/$(1).recipe \
 		$(CORPUS_DIR)/build $(UKL_GCC) $(patsubst %,$(CORPUS_OUT)/%/ukl.seconds,$(call corpus-get,$(1),needs))
-	$$(Q)$(CORPUS_DIR)/build $(CORPUS_DIR)/$(1).recipe ukl $(UKL_GCC) $(CORPUS_OUT) $(JOBS)
+	$$(Q)$(CORPUS_DIR)/build $(CORPUS_DIR)/$(1).recipe ukl $(UKL_GCC) $(CORPUS_OUT) $(JOBS) \
+		'$(if $(filter 1,$(CORPUS_CACHE)),$(UKL_CACHE)/corpus)'
 $(CORPUS_OUT)/$(1)/gcc.seconds: $(CORPUS_OUT)/$(1)/src/.debsrc-version $(CORPUS_DIR)/$(1).recipe \
 		$(CORPUS_DIR)/build $(patsubst %,$(CORPUS_OUT)/%/gcc.seconds,$(call corpus-get,$(1),needs))
 	$$(Q)$(CORPUS_DIR)/build $(CORPUS_DIR)/$(1).recipe gcc gcc $(CORPUS_OUT) $(JOBS)
