@@ -12,22 +12,27 @@
 # KPARAMS: more kernel parameters (e.g. ukl.bypass=0: every syscall through
 # the full path).  READY=REGEX: a server's ready line; run and run-linux stop
 # the guest 2 s after a console line matches it, and the runner exits 123.
+# PORTS="6379 8080:80": forward TCP from 127.0.0.1:HOST on the host to the
+# guest's port (HOST[:GUEST]; scripts/qemu.conf NETDEV); a host port in use
+# is refused before the boot.
 ENV ?=
 KPARAMS ?=
 READY ?=
+PORTS ?=
 run-append = --append '$(call escsq,$(strip $(KPARAMS) $(1)))'
 run-qemu-args = --accel $(ACCEL) --probe-cache $(O)/.accel-probe --mem $(QEMU_MEM) \
-	   --app-args '$(call escsq,$(ARGS))' --app-env '$(call escsq,$(ENV))'
+	   --app-args '$(call escsq,$(ARGS))' --app-env '$(call escsq,$(ENV))' \
+	   $(if $(strip $(PORTS)),--ports '$(call escsq,$(PORTS))')
 RUN_QEMU = $(TOP)/scripts/run-qemu $(run-qemu-args) --timeout $(TIMEOUT) $(call run-append) \
 	   $(if $(READY),--ready '$(call escsq,$(READY))')
 RUN_STATUS_FILE ?=
 run-status = $(if $(RUN_STATUS_FILE),; rc=$$?; echo $$rc > $(RUN_STATUS_FILE); exit $$rc)
 
 PHONY += run run-linux
-run: $(APP_BUILD)/vmlinux ## boot APP on the UKL kernel (ARGS=... ENV=... READY=regex)
+run: $(APP_BUILD)/vmlinux ## boot APP on the UKL kernel (ARGS=... ENV=... READY=regex PORTS="host[:guest] ...")
 	$(Q)$(RUN_QEMU) --kernel $< --log $(APP_BUILD)/ukl.log $(run-status)
 
-run-linux: $(APP_BUILD)/initramfs.cpio $(KO_BASE)/vmlinux ## boot APP as PID 1 of the baseline kernel (ARGS=... ENV=... READY=regex)
+run-linux: $(APP_BUILD)/initramfs.cpio $(KO_BASE)/vmlinux ## boot APP as PID 1 of the baseline kernel (ARGS=... ENV=... READY=regex PORTS=...)
 	$(Q)$(RUN_QEMU) --kernel $(KO_BASE)/vmlinux --initrd $(APP_BUILD)/initramfs.cpio \
 		--log $(APP_BUILD)/baseline.log $(run-status)
 
