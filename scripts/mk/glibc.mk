@@ -67,13 +67,15 @@ UKL_FRAME_FLAGS := -fno-omit-frame-pointer -fno-dwarf2-cfi-asm
 GLIBC_CFLAGS := -g -O2 $(UKL_FRAME_FLAGS) -fdebug-prefix-map=$(O)=.
 
 # No IFUNCs (--disable-multi-arch), no static PIE, and nothing the app does
-# not link: libmvec, libcrypt, nscd, the timezone tools.  The libraries go to
+# not link: libmvec, nscd, the timezone tools.  libcrypt is built: Debian
+# takes crypt.h from libxcrypt, and programs such as nginx include it
+# unconditionally (crypt() for its basic authentication).  The libraries go to
 # usr/lib (not usr/lib64) so that the sysroot layout is the same everywhere.
 GLIBC_CONFIGURE_ARGS := \
 	--prefix=/usr --libdir=/usr/lib \
 	libc_cv_slibdir=/usr/lib libc_cv_rtlddir=/usr/lib \
 	--disable-default-pie --disable-multi-arch \
-	--disable-mathvec --disable-crypt --disable-nscd --disable-build-nscd \
+	--disable-mathvec --disable-nscd --disable-build-nscd \
 	--disable-timezone-tools --disable-profile --without-selinux \
 	--disable-werror --with-pkgversion=UKL \
 	CC=gcc CFLAGS="$(GLIBC_CFLAGS)"
