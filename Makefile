@@ -36,8 +36,32 @@ ukl-make-lock:
 	@$(TOP)/scripts/with-lock $(UKL_MAKE_LOCK) $(MAKE) --no-print-directory $(MAKECMDGOALS)
 else
 
-# The application: a directory of C sources (see app-template/README.md).
+# The application: a directory of C sources (see app-template/README.md),
+# a program linked by ukl-gcc, or the NAME of a corpus recipe
+# (tests/corpus/NAME.recipe, when no file or folder NAME exists here): the
+# program the recipe builds (make corpus-NAME), with the recipe's args as
+# ARGS, its port as PORTS and its rootfs as UKL_ROOTFS unless given.
 APP ?= $(TOP)/app-template
+corpus-recipe-get = $(shell sed -n 's/^$(2)[[:space:]]*=[[:space:]]*//p' $(1) | head -n 1)
+ifeq ($(wildcard $(APP))$(findstring /,$(APP)),)
+ifneq ($(wildcard $(TOP)/tests/corpus/$(APP).recipe),)
+CORPUS_APP := $(APP)
+CORPUS_APP_RECIPE := $(TOP)/tests/corpus/$(APP).recipe
+ifeq ($(call corpus-recipe-get,$(CORPUS_APP_RECIPE),program),)
+$(error APP=$(APP): tests/corpus/$(APP).recipe builds a library, not a program)
+endif
+override APP := $(O)/corpus/$(CORPUS_APP)/ukl/$(call corpus-recipe-get,$(CORPUS_APP_RECIPE),program)
+ifeq ($(origin ARGS),undefined)
+ARGS := $(call corpus-recipe-get,$(CORPUS_APP_RECIPE),args)
+endif
+ifeq ($(origin PORTS),undefined)
+PORTS := $(call corpus-recipe-get,$(CORPUS_APP_RECIPE),port)
+endif
+ifeq ($(origin UKL_ROOTFS),undefined)
+UKL_ROOTFS := $(addprefix $(TOP)/tests/corpus/,$(call corpus-recipe-get,$(CORPUS_APP_RECIPE),rootfs))
+endif
+endif
+endif
 override APP := $(abspath $(APP))
 APP_NAME := $(notdir $(APP))
 ARGS ?=

@@ -13,6 +13,8 @@ ifneq ($(wildcard $(APP)/.),)
   APP_KIND := source
 else ifneq ($(wildcard $(APP)),)
   APP_KIND := program
+else ifdef CORPUS_APP
+  APP_KIND := program
 else
   $(error APP=$(APP): no such directory or program)
 endif

@@ -48,6 +48,11 @@ corpus-$(1)-gcc: $(CORPUS_OUT)/$(1)/gcc.seconds
 endef
 $(foreach n,$(CORPUS_NAMES),$(eval $(call corpus-rules,$(n))))
 
+# APP=NAME (Makefile): the recipe's program, built by the recipe.
+ifdef CORPUS_APP
+$(APP): $(CORPUS_OUT)/$(CORPUS_APP)/ukl.seconds ;
+endif
+
 # The table: seconds of the same build commands through ukl-gcc and gcc.
 CORPUS_TIMES := $(foreach n,$(CORPUS_NAMES),$(CORPUS_OUT)/$(n)/ukl.seconds $(CORPUS_OUT)/$(n)/gcc.seconds)
 $(CORPUS_OUT)/times.csv: $(CORPUS_TIMES)
