@@ -17,6 +17,9 @@ TEST_PROGS := \
 	tests/boot/hello \
 	tests/boot/smoke \
 	tests/boot/process \
+	tests/boot/net \
+	tests/boot/redis \
+	tests/boot/nginx \
 	tests/boot/bench \
 	tests/boot/debug \
 	tests/boot/profile \
@@ -42,12 +45,14 @@ DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),automake libtool cmake
 # The debug test runs gdb (make debug); the bad-input test makes a C++
 # object to be refused.
 DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),gdb g++)
+# The clients of the server tests: redis-cli, curl.
+DEPS_GOAL_PACKAGES += $(if $(filter test,$(MAKECMDGOALS)),redis-tools curl)
 DEPS_GOAL_PACKAGES += $(if $(filter test conformance,$(MAKECMDGOALS)),rsync)
 
 # The images the tests boot: the default app, the smoke test, the process
-# tests, the hardened app, the benchmark program (a quick run).
+# tests, the line server, the hardened app, the benchmark program (a quick run).
 TEST_APPS := $(TOP)/app-template $(TOP)/tests/apps/smoke $(TOP)/tests/apps/process \
-	$(TOP)/tests/apps/hardened $(if $(filter 1,$(DEBUG_KERNEL)),,$(TOP)/tests/bench/lebench)
+	$(TOP)/tests/apps/net $(TOP)/tests/apps/hardened $(if $(filter 1,$(DEBUG_KERNEL)),,$(TOP)/tests/bench/lebench)
 
 PHONY += test test-images
 test-images: ## build the images the boot tests use
@@ -125,3 +130,17 @@ bench: ## UKL (entry and bypass) vs the baseline (and mitigations=off): table, b
 	$(Q)$(MAKE) --no-print-directory APP=$(TOP)/app-template ukl-bzimage baseline-bzimage baseline-image
 	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) BENCH_ROUNDS=$(BENCH_ROUNDS) \
 		BENCH_BOOTS=$(BENCH_BOOTS) $(TOP)/tests/bench/run-bench
+
+# Servers under load (tests/bench/run-apps): Redis and nginx from the
+# corpus, each column's image, and the gcc builds for the native ceiling;
+# QEMU and the clients in a network namespace with a tap device (root).
+# BENCH_APPS=redis or nginx: one of them.
+DEPS_GOAL_PACKAGES += $(if $(filter bench-apps,$(MAKECMDGOALS)),gnuplot-nox redis-tools wrk iproute2)
+BENCH_APPS ?= redis nginx
+BENCH_SECONDS ?= 8
+PHONY += bench-apps
+bench-apps: ## Redis and nginx under load: linux vs ukl_entry vs ukl_bypass, build/bench/apps.csv, chart (root)
+	$(Q)$(foreach a,$(BENCH_APPS),$(MAKE) --no-print-directory APP=$(a) ukl-image baseline-image && \
+		$(MAKE) --no-print-directory corpus-$(a)-gcc &&) true
+	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) $(TOP)/tests/bench/run-apps \
+		--rounds $(BENCH_ROUNDS) --seconds $(BENCH_SECONDS) $(addprefix --only ,$(BENCH_APPS))
