@@ -118,10 +118,14 @@ RT_OBJS := $(RT)/unwind.o $(RT)/sfp-exceptions.o $(patsubst %,$(RT)/%.o,$(RT_SOF
 RT_SOFTFP_FLAGS := -include $(LINK)/rt/soft-fp-glue.h -I$(GLIBC_TREE)/soft-fp \
 	-I$(GLIBC_TREE)/sysdeps/x86/fpu -I$(GLIBC_TREE)/stdlib -w
 
+# Its debug information names the sources relative to the build folder, as
+# glibc's does: the same archive in every clone, so that what is keyed by
+# its content (the corpus cache) is found by another clone.
+RT_PREFIX_MAP := -fdebug-prefix-map=$(TOP)=.. -fdebug-prefix-map=$(O)=.
 quiet_cmd_rt_cc = CC      rt/$(notdir $@)
-      cmd_rt_cc = mkdir -p $(RT) && $(CC) $(UKL_CFLAGS) $(RT_EXTRA) -c -o $@ $<
+      cmd_rt_cc = mkdir -p $(RT) && $(CC) $(UKL_CFLAGS) $(RT_PREFIX_MAP) $(RT_EXTRA) -c -o $@ $<
 $(RT)/cflags: FORCE
-	$(call write-if-changed,$@,'$(UKL_CFLAGS)')
+	$(call write-if-changed,$@,'$(UKL_CFLAGS) $(RT_PREFIX_MAP)')
 $(RT)/%.o: $(LINK)/rt/%.c $(GLIBC_STAMP) $(RT)/cflags
 	$(call cmd,rt_cc)
 $(patsubst %,$(RT)/%.o,$(RT_SOFTFP)): RT_EXTRA = $(RT_SOFTFP_FLAGS)
