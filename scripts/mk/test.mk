@@ -65,7 +65,7 @@ test: test-images ## run the whole suite; the last line is "N passed, N failed"
 # The README's two commands in a fresh Debian 12 root (scripts/test-fresh):
 # proof that the build installs everything it needs.  Each command gets
 # FRESH_TIMEOUT seconds; the logs stay in $(O)/fresh/.
-FRESH_TIMEOUT ?= 2400
+FRESH_TIMEOUT ?= 3000
 # The root's builds share this machine's compiler cache (UKL_CACHE, keyed
 # by content: a missing package still fails); FRESH_CACHE=0, a cold one.
 FRESH_CACHE ?= $(CCACHE)
