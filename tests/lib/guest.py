@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """guest.py - a server image booted in the background for a host client.
 
-Python twin of boot.sh for the network tests (tests/boot/net,
-tests/build/corpus): the same run-qemu options, plus --ports.
+Python twin of boot.sh for the network tests (tests/boot/net, redis,
+nginx) and make bench-apps: the same run-qemu options, plus --ports.
 
     with Guest('ukl', 'net', log, ports=[(host, 7777)], args='7777') as g:
         g.wait_for(r'net: listening on')    # the console, polled
@@ -26,6 +26,23 @@ TOP = os.environ.get('UKL_TOP') or os.path.dirname(os.path.dirname(os.path.dirna
 O = os.environ.get('UKL_O') or os.path.join(TOP, 'build')
 RUN_QEMU = os.path.join(TOP, 'scripts', 'run-qemu')
 VERDICT = os.path.join(TOP, 'scripts', 'verdict.py')
+
+
+def recipe(name, key):
+    """The first value of KEY in tests/corpus/NAME.recipe ('' if none)."""
+    with open(os.path.join(TOP, 'tests', 'corpus', f'{name}.recipe')) as f:
+        for line in f:
+            k, sep, v = line.partition('=')
+            if sep and k.strip() == key:
+                return v.strip()
+    return ''
+
+
+def make(*goal):
+    """(ok, output) of make GOAL... in the project, on this build folder."""
+    p = subprocess.run(['make', '-C', TOP, f'O={O}', '--no-print-directory'] + list(goal),
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return p.returncode == 0, p.stdout
 
 
 def free_port():
