@@ -41,7 +41,16 @@ $(foreach f,$(APP_LDADD),$(if $(wildcard $(f)),,$(error APP=$(APP): APP_LDADD: $
 endif
 # Kernel functions the app calls directly (shortcuts): names that keep their
 # kernel meaning through the namespacing.  Checked against vmlinux below.
+# A source app names them in APP_KERNEL_CALLS; a program names them at its
+# link (UKL_KERNEL_CALLS, link/ukl-gcc), which lists them in the program.
+# $(APP_BUILD)/kernel-calls has them, one a line, for both.
+ifeq ($(APP_KIND),program)
+ifneq ($(strip $(APP_KERNEL_CALLS)),)
+  $(error APP=$(APP): APP_KERNEL_CALLS is for an app built from sources; a program linked by ukl-gcc names its shortcuts at its link: UKL_KERNEL_CALLS="$(APP_KERNEL_CALLS)" in the environment of the link)
+endif
+endif
 override APP_KERNEL_CALLS := $(sort $(APP_KERNEL_CALLS))
+KCALLS_NAMED_BY := $(if $(filter program,$(APP_KIND)),UKL_KERNEL_CALLS (of the link of $(APP)),APP_KERNEL_CALLS)
 $(foreach n,$(APP_KERNEL_CALLS),$(if $(shell printf '%s' '$(n)' | grep -xE '[A-Za-z_][A-Za-z0-9_]*'),,\
   $(error APP=$(APP): APP_KERNEL_CALLS: '$(n)' is not a C identifier)))
 
@@ -195,7 +204,8 @@ else
 # the objects of a source app do.  The driver ran the same steps when it
 # linked the program, so these refuse only a program changed since.
 quiet_cmd_app_user = OBJCOPY $(APP_NAME)/$(notdir $@) [baseline, user mode]
-      cmd_app_user = mkdir -p $(dir $@) && $(OBJCOPY) --remove-section=.ukl.app --remove-section=.ukl.objs $< $@
+      cmd_app_user = mkdir -p $(dir $@) && $(OBJCOPY) --remove-section=.ukl.app --remove-section=.ukl.objs \
+		     --remove-section=.ukl.kcalls $< $@
 $(APP_BUILD)/$(APP_NAME).user: $(APP) $(APP_BUILD)/cflags
 	$(call cmd,app_user)
 quiet_cmd_app_embedded = OBJCOPY $(APP_NAME)/$(notdir $@) [the UKL object of $(APP)]
@@ -211,19 +221,27 @@ quiet_cmd_ld_partial = LD -r    $(APP_NAME)/$(notdir $@)
 		       $(APP_BUILD)/app-embedded.o $(APP_BUILD)/app-info.o
 $(APP_BUILD)/app-partial.o: $(APP_BUILD)/app-embedded.o $(APP_BUILD)/app-info.o $(LINK)/app.lds
 	$(call cmd,ld_partial)
+# The shortcuts the driver's link listed (none: no section).
+$(APP_BUILD)/kernel-calls: $(APP) $(APP_BUILD)/cflags
+	$(Q)rm -f $@.tmp && { $(OBJCOPY) --dump-section .ukl.kcalls=$@.tmp $< $@.copy 2>/dev/null || :; } && \
+	  rm -f $@.copy && touch $@.tmp && mv -f $@.tmp $@
+endif
+ifeq ($(APP_KIND),source)
+$(APP_BUILD)/kernel-calls: FORCE
+	$(call write-if-changed,$@,$(APP_KERNEL_CALLS))
 endif
 
 # 3. Namespace (link/namespace-app): every symbol gets the "app." prefix;
 #    the imports (link/imports.txt, the syscall stubs, the shortcuts) get
 #    their kernel names back; only the exports stay global.  Then the check.
-$(APP_BUILD)/imports.txt: $(LINK)/imports.txt $(UKL_SYSCALLS)/imports.txt $(APP_BUILD)/cflags
+$(APP_BUILD)/imports.txt: $(LINK)/imports.txt $(UKL_SYSCALLS)/imports.txt $(APP_BUILD)/kernel-calls
 	$(Q)mkdir -p $(dir $@) && { cat $(LINK)/imports.txt $(UKL_SYSCALLS)/imports.txt; \
-	  echo '# APP_KERNEL_CALLS'; for n in $(APP_KERNEL_CALLS); do echo "$$n	$$n"; done; } > $@
+	  echo '# the shortcuts'; awk 'NF { print $$1 "\t" $$1 }' $(APP_BUILD)/kernel-calls; } > $@
 
 # A shortcut must be a name the app side leaves undefined.
-check-kernel-calls = for n in $(APP_KERNEL_CALLS); do \
+check-kernel-calls = for n in $$(cat $(APP_BUILD)/kernel-calls); do \
 	  if $(NM) --defined-only $(1) | awk '{ print $$3 }' | grep -qxF "$$n"; then \
-	    echo "error: APP_KERNEL_CALLS: '$$n' is defined by the app or glibc ($(1)); a shortcut names a kernel function the app side does not define" >&2; \
+	    echo "error: $(KCALLS_NAMED_BY): '$$n' is defined by the app or glibc ($(1)); a shortcut names a kernel function the app side does not define" >&2; \
 	    exit 1; fi; done
 quiet_cmd_namespace = OBJCOPY $(APP_NAME)/$(notdir $@) [app. namespace]
       cmd_namespace = $(call check-kernel-calls,$<) && \
@@ -275,9 +293,9 @@ $(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/ukl-rootfs.list $(KO_U
 
 # Each APP_KERNEL_CALLS name must be a function of vmlinux (T or W), not a
 # macro, an inline function or data; otherwise no image comes out.
-check-kernel-functions = for n in $(APP_KERNEL_CALLS); do \
+check-kernel-functions = for n in $$(cat $(APP_BUILD)/kernel-calls); do \
 	  $(NM) $(1) | awk -v n="$$n" '$$3 == n && ($$2 == "T" || $$2 == "W") { f = 1 } END { exit !f }' || \
-	  { echo "error: APP_KERNEL_CALLS: '$$n' is not a function vmlinux defines (an inline function or a macro has no symbol; see the kernel's headers)" >&2; \
+	  { echo "error: $(KCALLS_NAMED_BY): '$$n' is not a function vmlinux defines (an inline function or a macro has no symbol; see the kernel's headers)" >&2; \
 	    rm -f $@; exit 1; }; done
 
 # The baseline's /init (link/baseline-init.c): mounts what the UKL launcher
