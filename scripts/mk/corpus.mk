@@ -21,8 +21,9 @@ CORPUS_NAMES := $(sort $(basename $(notdir $(wildcard $(CORPUS_DIR)/*.recipe))))
 # $(call corpus-get,NAME,key): the recipe's values of key
 corpus-get = $(shell sed -n 's/^$(2)[[:space:]]*=[[:space:]]*//p' $(CORPUS_DIR)/$(1).recipe)
 CORPUS_CACHE ?= 1
-# dpkg-source unpacks; libevent's build starts with autoreconf, as Debian's.
-DEPS_GOAL_PACKAGES += $(if $(filter corpus corpus-% test,$(MAKECMDGOALS)),dpkg-dev autoconf automake libtool)
+# dpkg-source unpacks; libevent's build starts with autoreconf, as Debian's;
+# a recipe's patches are applied by patch.  Also for APP=NAME (Makefile).
+DEPS_GOAL_PACKAGES += $(if $(CORPUS_APP)$(filter corpus corpus-% test,$(MAKECMDGOALS)),dpkg-dev autoconf automake libtool patch)
 
 quiet_cmd_corpus_fetch = FETCH   $(notdir $(patsubst %/src/.debsrc-version,%,$@))
       cmd_corpus_fetch = $(TOP)/scripts/fetch-debsrc --apt-dir $(O)/apt --cache $(UKL_CACHE)/debsrc \
@@ -34,11 +35,11 @@ define corpus-rules
 $(CORPUS_OUT)/$(1)/src/.debsrc-version: $(CORPUS_DIR)/$(1).recipe $(TOP)/scripts/fetch-debsrc
 	$$(call cmd,corpus_fetch,$(call corpus-get,$(1),package),$(call corpus-get,$(1),version))
 $(CORPUS_OUT)/$(1)/ukl.seconds: $(CORPUS_OUT)/$(1)/src/.debsrc-version $(CORPUS_DIR)/$(1).recipe \
-		$(CORPUS_DIR)/build $(UKL_GCC) $(patsubst %,$(CORPUS_OUT)/%/ukl.seconds,$(call corpus-get,$(1),needs))
+		$(addprefix $(CORPUS_DIR)/,$(call corpus-get,$(1),patch)) $(CORPUS_DIR)/build $(UKL_GCC) $(patsubst %,$(CORPUS_OUT)/%/ukl.seconds,$(call corpus-get,$(1),needs))
 	$$(Q)$(CORPUS_DIR)/build $(CORPUS_DIR)/$(1).recipe ukl $(UKL_GCC) $(CORPUS_OUT) $(JOBS) \
 		'$(if $(filter 1,$(CORPUS_CACHE)),$(UKL_CACHE)/corpus)'
 $(CORPUS_OUT)/$(1)/gcc.seconds: $(CORPUS_OUT)/$(1)/src/.debsrc-version $(CORPUS_DIR)/$(1).recipe \
-		$(CORPUS_DIR)/build $(patsubst %,$(CORPUS_OUT)/%/gcc.seconds,$(call corpus-get,$(1),needs))
+		$(addprefix $(CORPUS_DIR)/,$(call corpus-get,$(1),patch)) $(CORPUS_DIR)/build $(patsubst %,$(CORPUS_OUT)/%/gcc.seconds,$(call corpus-get,$(1),needs))
 	$$(Q)$(CORPUS_DIR)/build $(CORPUS_DIR)/$(1).recipe gcc gcc $(CORPUS_OUT) $(JOBS)
 PHONY += corpus-$(1)-src corpus-$(1) corpus-$(1)-gcc
 corpus-$(1)-src: $(CORPUS_OUT)/$(1)/src/.debsrc-version
