@@ -139,8 +139,9 @@ DEPS_GOAL_PACKAGES += $(if $(filter bench-apps,$(MAKECMDGOALS)),gnuplot-nox redi
 BENCH_APPS ?= redis nginx
 BENCH_SECONDS ?= 8
 PHONY += bench-apps
-bench-apps: ## Redis and nginx under load: linux vs ukl_entry vs ukl_bypass, build/bench/apps.csv, chart (root)
+bench-apps: ## Redis and nginx under load: linux vs ukl_entry vs ukl_bypass (vs ukl_shortcut), build/bench/apps.csv, chart (root)
 	$(Q)$(foreach a,$(BENCH_APPS),$(MAKE) --no-print-directory APP=$(a) ukl-image baseline-image && \
-		$(MAKE) --no-print-directory corpus-$(a)-gcc &&) true
+		$(MAKE) --no-print-directory corpus-$(a)-gcc && \
+		$(if $(wildcard $(TOP)/tests/corpus/$(a)-shortcut.recipe),$(MAKE) --no-print-directory APP=$(a)-shortcut ukl-image &&)) true
 	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) $(TOP)/tests/bench/run-apps \
 		--rounds $(BENCH_ROUNDS) --seconds $(BENCH_SECONDS) $(addprefix --only ,$(BENCH_APPS))
