@@ -66,17 +66,46 @@ def image_args(kind, app, prog=None):
     raise ValueError(f'unknown kind {kind}')
 
 
+def wait_for_line(log, regex, proc, seconds):
+    """The first line of the file LOG matching REGEX (the kernel's echo of
+    its command line aside), or None when PROC ended or SECONDS passed
+    first."""
+    pattern = re.compile(regex)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            with open(log, encoding='utf-8', errors='replace') as f:
+                text = f.read()
+        except FileNotFoundError:
+            text = ''
+        for line in text.splitlines():
+            if pattern.search(line) and 'Command line:' not in line:
+                return line
+        if proc.poll() is not None:
+            return None
+        time.sleep(0.1)
+    return None
+
+
 class Guest:
-    def __init__(self, kind, app, log, ports=(), args='', env='', timeout=None):
+    """One boot in the background.  TAP: the NIC on that tap device instead
+    of the user network; PREFIX: words the runner's command runs under
+    (ip netns exec NS)."""
+
+    def __init__(self, kind, app, log, ports=(), args='', env='', timeout=None, tap=None,
+                 prefix=()):
         self.log = log
         self.timeout = float(timeout or os.environ.get('TIMEOUT') or 120)
         spec = ' '.join(f'{h}:{g}' for h, g in ports)
-        self.cmd = [RUN_QEMU, '--quiet', '--accel', os.environ.get('ACCEL', 'auto'),
-                    '--probe-cache', os.path.join(O, '.accel-probe'),
-                    '--timeout', str(self.timeout), '--log', log,
-                    '--app-args', args, '--app-env', env] + image_args(kind, app)
+        self.cmd = list(prefix) + [
+            RUN_QEMU, '--quiet', '--accel', os.environ.get('ACCEL', 'auto'),
+            '--probe-cache', os.path.join(O, '.accel-probe'),
+            '--timeout', str(self.timeout), '--log', log,
+            '--app-args', args, '--app-env', env] + image_args(kind, app)
         if spec:
             self.cmd += ['--ports', spec]
+        if tap:
+            self.cmd += ['--tap', tap]
         self.proc = None
         self.status = None
 
@@ -111,16 +140,7 @@ class Guest:
     def wait_for(self, regex, seconds=None):
         """The first console line matching REGEX, or None when the guest
         ended or SECONDS (default: the run's timeout) passed first."""
-        pattern = re.compile(regex)
-        end = time.monotonic() + (seconds or self.timeout)
-        while time.monotonic() < end:
-            for line in self.console().splitlines():
-                if pattern.search(line) and 'Command line:' not in line:
-                    return line
-            if self.proc.poll() is not None:
-                return None
-            time.sleep(0.1)
-        return None
+        return wait_for_line(self.log, regex, self.proc, seconds or self.timeout)
 
     def wait(self, seconds):
         """run-qemu's exit status, or None if it still runs after SECONDS."""
