@@ -2,6 +2,7 @@
 #ifndef _UKL_BYPASS_H
 #define _UKL_BYPASS_H
 
+#include <linux/errno.h>
 #include <asm/thread_info.h>
 
 /*
@@ -15,6 +16,12 @@
 	 _TIF_NEED_RESCHED | _TIF_PATCH_PENDING | _TIF_NOTIFY_SIGNAL |	\
 	 _TIF_USER_RETURN_NOTIFY | _TIF_IO_BITMAP | _TIF_NEED_FPU_LOAD)
 
+/*
+ * What a fast function of time.c returns to send the call on to the
+ * syscall's stub: a restart code, which no syscall returns to user space.
+ */
+#define UKL_FAST_SLOW	(-ERESTARTNOHAND)
+
 #ifndef __ASSEMBLY__
 #include <linux/cache.h>
 #include <linux/types.h>
@@ -22,14 +29,13 @@
 /* ukl.bypass: false sends every syscall through the full path. */
 extern bool ukl_bypass_on __ro_after_init;
 
-/* time.c: the stubs of the vDSO's syscalls jump to these ... */
+/*
+ * time.c: the stubs of the vDSO's syscalls call these on the task stack,
+ * and take the syscall's stub when they return UKL_FAST_SLOW.
+ */
 long ukl_fast_sys_clock_gettime(long which, long utp);
 long ukl_fast_sys_gettimeofday(long utv, long utz);
 long ukl_fast_sys_time(long utloc);
-/* ... which fall back to the syscalls' ordinary stubs (syscall-stubs.S). */
-long __ukl_slow_sys_clock_gettime(long which, long tp);
-long __ukl_slow_sys_gettimeofday(long tv, long tz);
-long __ukl_slow_sys_time(long tloc);
 #endif
 
 #endif

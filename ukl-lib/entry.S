@@ -14,6 +14,12 @@
  * kernel's own syscall path (do_syscall_64: entry work, dispatch, exit
  * work with signal delivery and rescheduling).  The return restores the
  * frame in ring 0: no SWAPGS, no CR3 switch, no SYSRET.
+ *
+ * The instructions that run on the app's stack are in .ukl.entry.text:
+ * an event taken there is an event in app code (error_entry), so that a
+ * page fault on the app's stack (a page not touched yet, or being
+ * migrated) is the app's own, as it would be for the syscall instruction
+ * of a user-mode program.  No kernel code touches the app's stack.
  */
 #include <linux/linkage.h>
 #include <asm/segment.h>
@@ -26,7 +32,7 @@
 #include "calling.h"
 
 	.code64
-	.section .noinstr.text, "ax"
+	.section .ukl.entry.text, "ax"
 
 /*
  * The "syscall; ret" the frame describes.  ukl_syscall_ret is the "ret":
@@ -44,21 +50,26 @@ SYM_CODE_END(ukl_syscall_restart)
 
 SYM_CODE_START(__ukl_syscall)
 	/*
-	 * On the app's stack: 0(%rsp) return address.  Save the app's flags
+	 * On the app's stack: 0(%rsp) return address.  Take the app's flags
 	 * and switch stacks with interrupts off, as the syscall instruction
 	 * would.  Its MSR_SYSCALL_MASK clears IF, DF, AC, TF and NT; here
 	 * the flags get the fixed value, as in entry_SYSENTER_compat: an NT
 	 * left set by the app would make the final IRET raise #GP, a TF
 	 * would single-step the kernel.  The frame keeps the app's flags,
-	 * which the return restores.  UKL kernels run without SMAP, so the
-	 * app's user-half stack is readable.
+	 * which the return restores.
 	 */
 	pushfq
 	pushq	$X86_EFLAGS_FIXED
 	popfq
-	movq	%rsp, %r11			/* 0(%r11) flags, 8(%r11) return address */
+	popq	%r11				/* r11 = flags, as syscall sets it */
+	movq	%rsp, %rcx			/* the app's sp, at the return address */
 	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
+	jmp	ukl_syscall_frame
+SYM_CODE_END(__ukl_syscall)
 
+	.section .noinstr.text, "ax"
+
+SYM_CODE_START_LOCAL(ukl_syscall_frame)
 	/*
 	 * The frame of a syscall from user mode, at task_pt_regs(current),
 	 * exactly as if the app had called "syscall; ret": sp points at the
@@ -67,9 +78,7 @@ SYM_CODE_START(__ukl_syscall)
 	 * stack) then behave as with the user-mode stub of the baseline.
 	 */
 	pushq	$__USER_DS			/* pt_regs->ss */
-	leaq	8(%r11), %rcx
 	pushq	%rcx				/* pt_regs->sp */
-	movq	(%r11), %r11			/* r11 = flags, as syscall sets it */
 	pushq	%r11				/* pt_regs->flags */
 	pushq	$__USER_CS			/* pt_regs->cs */
 	leaq	ukl_syscall_ret(%rip), %rcx	/* rcx = ip, as syscall sets it */
@@ -90,7 +99,7 @@ SYM_CODE_START(__ukl_syscall)
 	testl	$_TIF_UKL, TASK_TI_flags(%rcx)
 	jz	swapgs_restore_regs_and_return_to_usermode
 	jmp	.Lukl_return
-SYM_CODE_END(__ukl_syscall)
+SYM_CODE_END(ukl_syscall_frame)
 
 
 /*

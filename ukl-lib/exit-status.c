@@ -67,30 +67,3 @@ void ukl_init_exited(int code)
 	ukl_profile_dump();
 	ukl_exit_vm(status);
 }
-
-/*
- * From a double fault, where printk only stores its messages for later:
- * @why and the status line go straight to the consoles' write methods
- * (the UART, polled; bust_spinlocks() lets the 8250 driver take its lock
- * only if it can), then the VM ends.
- */
-void ukl_init_killed_atomic(int sig, const char *why)
-{
-	char line[64];
-	struct console *con;
-	int cookie;
-
-	snprintf(line, sizeof(line), "ukl: init exited with status %d\n", 128 + sig);
-	pr_emerg("%s", why);
-	pr_emerg("%s", line);
-	bust_spinlocks(1);
-	cookie = console_srcu_read_lock();
-	for_each_console_srcu(con) {
-		if (!(console_srcu_read_flags(con) & CON_ENABLED) || !con->write)
-			continue;
-		con->write(con, why, strlen(why));
-		con->write(con, line, strlen(line));
-	}
-	console_srcu_read_unlock(cookie);
-	outl(128 + sig, CONFIG_UKL_EXIT_PORT);
-}

@@ -64,6 +64,7 @@ static void ukl_report_stack(struct pt_regs *regs)
 void ukl_report_fatal_signal(const struct kernel_siginfo *info)
 {
 	struct pt_regs *regs = task_pt_regs(current);
+	unsigned long addr;
 
 	if (!test_thread_flag(TIF_UKL))
 		return;
@@ -74,6 +75,16 @@ void ukl_report_fatal_signal(const struct kernel_siginfo *info)
 	if (info->si_code > 0 && ukl_app_ip(regs->ip)) {
 		pr_emerg("ukl: app fault: signal %d code %d at ip %016lx sp %016lx\n",
 			 info->si_signo, info->si_code, regs->ip, regs->sp);
+		/*
+		 * A push, a call or a new frame's first store just below
+		 * the stack pointer: the stack ran out (into its guard gap or
+		 * a guard page).
+		 */
+		addr = (unsigned long)info->si_addr;
+		if (info->si_signo == SIGSEGV && addr + PAGE_SIZE > regs->sp &&
+		    addr < regs->sp + PAGE_SIZE)
+			pr_emerg("ukl: app stack overflow: fault address %016lx, sp %016lx\n",
+				 addr, regs->sp);
 		ukl_report_stack(regs);
 		return;
 	}

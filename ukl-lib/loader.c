@@ -19,7 +19,6 @@
 #include <linux/rseq.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
-#include <linux/sizes.h>
 #include <linux/uaccess.h>
 #include <linux/ukl.h>
 #include <asm/elf.h>
@@ -28,35 +27,6 @@
 
 /* Where the heap (brk) starts; the app has no user-half image below it. */
 #define UKL_BRK_BASE	0x10000000UL
-
-/*
- * A push onto a not-present stack page in ring 0 cannot deliver its page
- * fault and becomes a double fault: the main stack is grown to its full
- * size, then locked and populated, before the app runs on it.
- */
-static int ukl_lock_main_stack(struct mm_struct *mm, unsigned long sp)
-{
-	unsigned long size = (unsigned long)CONFIG_UKL_APP_STACK_SIZE * SZ_1K;
-	struct vm_area_struct *vma;
-	unsigned long top, bottom;
-	int ret = 0;
-
-	if (mmap_write_lock_killable(mm))
-		return -EINTR;
-	vma = find_vma(mm, sp);
-	if (!vma || !(vma->vm_flags & VM_GROWSDOWN) || vma->vm_start > sp) {
-		mmap_write_unlock(mm);
-		return -EFAULT;
-	}
-	top = vma->vm_end;
-	bottom = (top - size) & PAGE_MASK;
-	if (vma->vm_start > bottom)
-		ret = expand_stack_locked(vma, bottom);
-	mmap_write_unlock(mm);
-	if (ret)
-		return ret;
-	return ukl_mlock_stack(bottom, top - bottom);
-}
 
 #define UKL_AUXV_WORDS	(2 * 24)
 
@@ -176,9 +146,6 @@ static int ukl_load_binary(struct linux_binprm *bprm)
 	if (ret)
 		return ret;
 	mm = current->mm;
-	ret = ukl_lock_main_stack(mm, bprm->p);
-	if (ret)
-		return ret;
 	mm->start_brk = mm->brk = UKL_BRK_BASE;
 	mm->start_code = mm->end_code = 0;
 	mm->start_data = mm->end_data = 0;

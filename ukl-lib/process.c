@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the tasks of a UKL app do differently from other tasks: they clone
- * threads, whose stacks are locked and populated before the thread runs,
- * and children that share their memory while the parent waits (fork and
- * vfork of the app, posix_spawn); only such a child may exec, and it then
- * becomes an ordinary user task.  Running off a stack ends the app as a
- * SIGSEGV would, not the kernel with a double fault.
+ * threads, and children that share their memory while the parent waits
+ * (fork and vfork of the app, posix_spawn); only such a child may exec,
+ * and it then becomes an ordinary user task.  Their stacks are ordinary
+ * memory, as a user program's are: events taken in app code never push
+ * onto them (asm/ukl_ist.h).
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -47,31 +47,6 @@ static const char *ukl_refused_clone(struct kernel_clone_args *args)
 	if (!args->stack && get_nr_threads(current) > 1)
 		return "fork or vfork while other threads of the app run";
 	return NULL;
-}
-
-/*
- * The new thread's stack: clone3 gives its top and size; clone only its
- * top, and then it is the mapping below, up to RLIMIT_STACK of it.
- */
-static int ukl_lock_thread_stack(unsigned long top, unsigned long size)
-{
-	struct vm_area_struct *vma;
-	int ret;
-
-	if (!size) {
-		mmap_read_lock(current->mm);
-		vma = vma_lookup(current->mm, top - 1);
-		if (vma)
-			size = min(top - vma->vm_start, rlimit(RLIMIT_STACK));
-		mmap_read_unlock(current->mm);
-		if (!vma)
-			return -EFAULT;
-	}
-	ret = ukl_mlock_stack(top - size, size);
-	if (ret)
-		pr_warn_ratelimited("ukl: %s (pid %d): cannot lock the stack %#lx-%#lx of a new thread: %d\n",
-				    current->comm, task_pid_nr(current), top - size, top, ret);
-	return ret;
 }
 
 /*
@@ -119,7 +94,6 @@ void ukl_clone_snapshot(struct ukl_stack_copy *copy)
 {
 	if (!copy)
 		return;
-	/* The stack is locked and populated: this fails only if it went. */
 	if (copy_from_user(copy->data, (const void __user *)copy->start, copy->size)) {
 		pr_warn_ratelimited("ukl: %s (pid %d): cannot save the stack %#lx-%#lx at a fork; it is not restored\n",
 				    current->comm, task_pid_nr(current), copy->start,
@@ -149,10 +123,8 @@ int ukl_check_clone(struct kernel_clone_args *args, struct ukl_stack_copy **copy
 		ukl_refuse(what);
 		return -ENOSYS;
 	}
-	if (args->stack)
-		return ukl_lock_thread_stack(args->stack, args->stack_size);
-	/* A thread without a stack of its own shares the caller's (locked) one. */
-	if (!(args->flags & CLONE_VFORK))
+	/* A thread, or a child on a stack of its own (posix_spawn). */
+	if (args->stack || !(args->flags & CLONE_VFORK))
 		return 0;
 	return ukl_save_stack(copy);
 }
@@ -191,38 +163,20 @@ int ukl_check_exec(void)
 }
 
 /*
- * Signal frames on an alternate stack are pushed in ring 0 as well: lock
- * and populate it, as a thread's stack.  One in the app's own image
- * (a static array) is always present.
+ * A task outside the app reaching into a task of the app: ptrace attach,
+ * /proc/PID/mem, process_vm_readv/writev and the like (PTRACE_MODE_ATTACH
+ * checks), and clear_refs.  Refused: the app runs in ring 0, so a tracer
+ * that set its ip, or a writer of its memory, could send it anywhere in
+ * the kernel.  The app's own tasks (its threads, a fork child before its
+ * exec) share its memory anyway.
  */
-int ukl_check_sigaltstack(unsigned long sp, size_t size)
+bool ukl_foreign_access(struct task_struct *task)
 {
-	int ret;
-
-	if (sp >= TASK_SIZE_MAX)
-		return 0;
-	ret = ukl_mlock_stack(sp, size);
-	if (ret)
-		pr_warn_ratelimited("ukl: %s (pid %d): cannot lock the alternate signal stack %#lx-%#lx: %d\n",
-				    current->comm, task_pid_nr(current), sp, sp + size, ret);
-	return ret;
+	return test_tsk_thread_flag(task, TIF_UKL) && !test_thread_flag(TIF_UKL);
 }
 
-/*
- * The CPU double-faults when it cannot push an exception frame: for app
- * code, whose exceptions use the app's stack, when the stack pointer ran
- * into the page below the stack (CR2 within a page below the pointer).
- * All other double faults stay the kernel's.
- */
-void ukl_double_fault(struct pt_regs *regs, unsigned long address)
+/* A signal handler of the app's: only in its code (handle_signal()). */
+bool ukl_app_code(unsigned long handler)
 {
-	static char why[160];
-
-	if (!ukl_app_ip(regs->ip) || address >= TASK_SIZE_MAX ||
-	    address >= regs->sp || regs->sp - address > PAGE_SIZE)
-		return;
-	snprintf(why, sizeof(why),
-		 "ukl: %s (pid %d): app stack overflow at %pS: sp %#lx, fault address %#lx\n",
-		 current->comm, task_pid_nr(current), (void *)regs->ip, regs->sp, address);
-	ukl_init_killed_atomic(SIGSEGV, why);
+	return ukl_app_ip(handler);
 }

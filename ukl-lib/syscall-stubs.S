@@ -66,9 +66,11 @@
 	UKL_FULL_PATH sys_uretprobe
 
 /*
- * The syscalls the vDSO serves for a Linux process: their stub jumps to the
- * direct call into the kernel's timekeeping (time.c), which falls back to
- * __ukl_slow_sys_NAME, the syscall's ordinary stub.
+ * The syscalls the vDSO serves for a Linux process: their stub calls the
+ * kernel's timekeeping directly (ukl_fast_sys_NAME, time.c) on the task
+ * stack, or, when that returns UKL_FAST_SLOW, goes on to
+ * __ukl_slow_sys_NAME, the syscall's ordinary stub, with the arguments
+ * (at most two) as they came.
  */
 .macro UKL_VDSO sym:req
 	.set	.Lukl_vdso_\sym, 1
@@ -98,7 +100,18 @@
 #ifdef CONFIG_UKL_BYPASS
 .ifdef .Lukl_vdso_\sym
 SYM_FUNC_START_NOALIGN(__ukl_\sym)
-	jmp	ukl_fast_\sym
+	movq	%rsp, %r11
+	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
+	pushq	%r11
+	pushq	%rdi
+	pushq	%rsi
+	call	ukl_fast_\sym
+	popq	%rsi
+	popq	%rdi
+	popq	%rsp
+	cmpq	$UKL_FAST_SLOW, %rax
+	je	__ukl_slow_\sym
+	ret
 SYM_FUNC_END(__ukl_\sym)
 SYM_FUNC_START_NOALIGN(__ukl_slow_\sym)
 	UKL_STUB_BODY \nr, \sym
@@ -111,7 +124,12 @@ SYM_FUNC_START_NOALIGN(__ukl_\sym)
 SYM_FUNC_END(__ukl_\sym)
 .endm
 
-	.text
+/*
+ * Everything here starts on the app's stack: an event taken before the
+ * switch to the task stack, or after the switch back, is an event in app
+ * code (error_entry, .ukl.entry.text).
+ */
+	.section .ukl.entry.text, "ax"
 
 /* asm/syscalls_64.h: one line per table entry; holes are sys_ni_syscall. */
 .macro UKL_TABLE_ENTRY nr:req, sym:req

@@ -5,17 +5,19 @@
  * reads the time in the vDSO without a syscall: the high-resolution clocks
  * from the vDSO's own data, the others through the timekeeping functions.  glibc calls the stubs
  * __ukl_sys_clock_gettime, __ukl_sys_gettimeofday and __ukl_sys_time
- * (syscall-stubs.S), which jump here.
+ * (syscall-stubs.S), which call these.
  *
- * Like vDSO code, these run on the caller's stack, with no exit work: an
- * interrupt that arrives during one is a kernel-mode interrupt, and what
- * it leaves pending (a signal, a reschedule) waits for the app's next
- * interrupt or syscall.  They never sleep: the result is written with page
- * faults disabled.  Everything else goes to the syscall's own stub
- * (__ukl_slow_sys_NAME: the bypass or the full path): a clock these do
- * not read, a timezone for gettimeofday, a result page that is not mapped
- * yet or a bad pointer (which the syscall path faults in or fails with
- * EFAULT), and ukl.bypass=0, which means every syscall.
+ * Unlike vDSO code, these run on the task's kernel stack (the stub in
+ * syscall-stubs.S switches to it), with no exit work: an interrupt that
+ * arrives during one is a kernel-mode interrupt, and what it leaves
+ * pending (a signal, a reschedule) waits for the app's next interrupt or
+ * syscall.  They never sleep: the result is written with page faults
+ * disabled.  Everything else returns UKL_FAST_SLOW, and the stub goes on
+ * to the syscall's own stub (__ukl_slow_sys_NAME: the bypass or the full
+ * path): a clock these do not read, a timezone for gettimeofday, a
+ * result page that is not mapped yet or a bad pointer (which the syscall
+ * path faults in or fails with EFAULT), and ukl.bypass=0, which means
+ * every syscall.
  */
 #include <linux/time_namespace.h>
 #include <linux/timekeeping.h>
@@ -90,7 +92,7 @@ long ukl_fast_sys_clock_gettime(long which, long utp)
 
 	BUILD_BUG_ON(sizeof(struct __kernel_timespec) != 2 * sizeof(long));
 	if (!ukl_bypass_on)
-		return __ukl_slow_sys_clock_gettime(which, utp);
+		return UKL_FAST_SLOW;
 	if ((which == CLOCK_REALTIME || which == CLOCK_MONOTONIC ||
 	     which == CLOCK_BOOTTIME || which == CLOCK_TAI || which == CLOCK_MONOTONIC_RAW) &&
 	    ukl_read_hres(which, &ts))
@@ -122,11 +124,11 @@ long ukl_fast_sys_clock_gettime(long which, long utp)
 		ktime_get_clocktai_ts64(&ts);
 		break;
 	default:
-		return __ukl_slow_sys_clock_gettime(which, utp);
+		return UKL_FAST_SLOW;
 	}
 put:
 	if (!put_pair((long __user *)utp, ts.tv_sec, ts.tv_nsec))
-		return __ukl_slow_sys_clock_gettime(which, utp);
+		return UKL_FAST_SLOW;
 	return 0;
 }
 
@@ -136,12 +138,12 @@ long ukl_fast_sys_gettimeofday(long utv, long utz)
 
 	BUILD_BUG_ON(sizeof(struct __kernel_old_timeval) != 2 * sizeof(long));
 	if (!ukl_bypass_on || utz)
-		return __ukl_slow_sys_gettimeofday(utv, utz);
+		return UKL_FAST_SLOW;
 	if (utv) {
 		if (!ukl_read_hres(CLOCK_REALTIME, &ts))
 			ktime_get_real_ts64(&ts);
 		if (!put_pair((long __user *)utv, ts.tv_sec, ts.tv_nsec / NSEC_PER_USEC))
-			return __ukl_slow_sys_gettimeofday(utv, utz);
+			return UKL_FAST_SLOW;
 	}
 	return 0;
 }
@@ -152,12 +154,12 @@ long ukl_fast_sys_time(long utloc)
 	bool ok = true;
 
 	if (!ukl_bypass_on)
-		return __ukl_slow_sys_time(utloc);
+		return UKL_FAST_SLOW;
 	t = (__kernel_old_time_t)ktime_get_real_seconds();
 	if (tloc) {
 		pagefault_disable();
 		ok = !put_user(t, tloc);
 		pagefault_enable();
 	}
-	return ok ? t : __ukl_slow_sys_time(utloc);
+	return ok ? t : UKL_FAST_SLOW;
 }

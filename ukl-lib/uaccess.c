@@ -63,9 +63,11 @@ bool ukl_rseq_range_ok(unsigned long addr, unsigned long len, bool code)
 
 /*
  * mask_user_address() of a pointer above USER_PTR_MAX: the pointer, or
- * the bound, where the access faults.  Its callers access a few bytes
- * from there (a struct, a string up to its NUL): only the first must be
- * in the app's image.
+ * the bound, where the access faults.  Under CONFIG_UKL only the string
+ * functions use it (strncpy_from_user, strnlen_user: they read up to a
+ * NUL or their limit), so only the first byte must be in the app's
+ * image; copies, whose size is known, check all of it with access_ok()
+ * (can_do_masked_user_copy()).
  */
 void __user *ukl_mask_user_address(const void __user *ptr)
 {
@@ -78,10 +80,10 @@ EXPORT_SYMBOL(ukl_mask_user_address);
 /*
  * For __get_user_N and __put_user_N (arch/x86/lib), whose callers expect
  * only their own registers to change: %rdx, a pointer above the bound,
- * stays if ukl_access_ok() takes it and becomes ~0 (a faulting address)
- * otherwise; every other register is kept.
+ * stays if ukl_access_ok() takes all @size bytes from it and becomes ~0
+ * (a faulting address) otherwise; every other register is kept.
  */
-unsigned long ukl_uaccess_addr_slow(unsigned long addr)
+unsigned long ukl_uaccess_addr_slow(unsigned long addr, unsigned long size)
 {
-	return ukl_access_ok((const void __user *)addr, 1) ? addr : ~0UL;
+	return ukl_access_ok((const void __user *)addr, size) ? addr : ~0UL;
 }

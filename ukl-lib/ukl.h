@@ -56,19 +56,6 @@ static inline bool ukl_read_app_word(unsigned long addr, unsigned long *word)
 }
 
 /*
- * End the VM as if init had died of signal @sig, from a context that
- * cannot sleep (a double fault), after writing the line @why to the
- * console.  Returns if there is no exit device.
- */
-#ifdef CONFIG_UKL_INIT_EXIT_STATUS
-void ukl_init_killed_atomic(int sig, const char *why);
-#else
-static inline void ukl_init_killed_atomic(int sig, const char *why)
-{
-}
-#endif
-
-/*
  * The sampling profiler (profile.c, ukl.profile=HZ): started before the
  * app is entered, stopped and printed when init exits.
  */
@@ -86,7 +73,7 @@ static inline void ukl_profile_dump(void)
 #endif
 
 /* For ukl_uaccess_addr (uaccess-asm.S): the address, or ~0 if refused. */
-unsigned long ukl_uaccess_addr_slow(unsigned long addr);
+unsigned long ukl_uaccess_addr_slow(unsigned long addr, unsigned long size);
 
 /* The bounds of the app's TLS template (arch/x86/kernel/vmlinux.lds.S). */
 extern char __ukl_tls_start[], __ukl_tls_end[], __ukl_tls_align[];

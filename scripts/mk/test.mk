@@ -89,7 +89,9 @@ stress: ## threads x signals x timers x mmap, STRESS_RUNS (10) boots of STRESS_S
 
 # Soak: N boots of the stress program (SOAK_SECONDS each), bypass mode and
 # the full entry path in turn; the flakes are listed with their logs
-# ($(O)/tests/logs/soak/).  Zero is the bar.
+# ($(O)/tests/logs/soak/).  Zero is the bar.  SOAK_ARGS boots another area
+# of the process app instead: make soak SOAK_ARGS="events 2" (stacks
+# moved and dropped under events, tests/apps/process/events.c).
 N ?= 100
 SOAK_SECONDS ?= 5
 PHONY += soak
@@ -97,6 +99,7 @@ soak: ## N (100) boots of the stress program on UKL, SOAK_SECONDS (5) each: the 
 	$(Q)$(MAKE) --no-print-directory APP=$(TOP)/tests/apps/process ukl-image
 	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) STRESS_RUNS=$(N) STRESS_SECONDS=$(SOAK_SECONDS) \
 		STRESS_KINDS='ukl ukl-entry' STRESS_LOGS=$(O)/tests/logs/soak \
+		$(if $(SOAK_ARGS),STRESS_ARGS='$(SOAK_ARGS)') \
 		$(TOP)/tests/run-tests --timeout $$(( $(N) * ($(SOAK_SECONDS) * 4 + 60) )) \
 		--logdir $(O)/tests/results-soak $(TOP)/tests/stress/process
 

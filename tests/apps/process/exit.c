@@ -17,6 +17,10 @@
  *                           SIGSEGV, 139 as a shell reports it
  *   exit-loop               main and a second thread spin without a system
  *                           call, for ever: the runner's timeout ends it
+ *   exit-bad-handler        SIGUSR1 with a handler at a non-canonical
+ *                           address, raised: SIGSEGV, 139
+ *   exit-kernel-handler     the same with a handler in kernel text (the
+ *                           kernel's first page): SIGSEGV, 139
  *
  * An init (PID 1) normally ignores the fatal signals it sends itself (the
  * SIGNAL_UNKILLABLE rule); the test kernels (CONFIG_UKL_INIT_EXIT_STATUS)
@@ -192,6 +196,36 @@ int exit_overflow(int argc, char **argv)
 	(void)argv;
 	say("exit-overflow: recursing without end");
 	return endless(0);
+}
+
+static int bad_handler(unsigned long addr)
+{
+	struct sigaction sa = { .sa_handler = (void (*)(int))addr };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL)) {
+		say("exit-bad-handler: sigaction failed\n");
+		return 1;
+	}
+	raise(SIGUSR1);
+	say("exit-bad-handler: the handler was not entered and raise returned\n");
+	return 1;
+}
+
+int exit_bad_handler(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	say("exit-bad-handler: a handler at 0x8000000000000000\n");
+	return bad_handler(0x8000000000000000UL);
+}
+
+int exit_kernel_handler(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	say("exit-kernel-handler: a handler at 0xffffffff81000000\n");
+	return bad_handler(0xffffffff81000000UL);
 }
 
 static volatile unsigned long loop_count[2];

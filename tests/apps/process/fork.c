@@ -462,6 +462,51 @@ static void refused(void)
 	}
 }
 
+/*
+ * A helper program reaching into the app: on Linux root may attach to any
+ * process and write its memory; on UKL the app is ring-0 code, which
+ * nothing outside it may change (a ptrace POKEUSER of rip would be a jump
+ * to any kernel address in ring 0), so each way is refused, with the
+ * errno Linux gives when the credentials forbid it: EPERM, and EACCES for
+ * opening /proc/PID/mem.  process_vm_writev is ENOSYS on both when the
+ * kernel has no CONFIG_CROSS_MEMORY_ATTACH (the test kernels).
+ */
+static void reach(void)
+{
+	volatile char *target = malloc(64);
+	char pid[16], addr[32], out[256];
+	char *argv[] = { HELPER, "reach", pid, addr, NULL };
+	char r_ptrace[32], r_mem[32], r_vm[32], r_refs[32];
+	int st, n;
+
+	if (!check(target != NULL, "a heap byte for the helper to aim at"))
+		return;
+	*target = 1;
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	snprintf(addr, sizeof(addr), "%#lx", (unsigned long)target);
+	run_capture(argv, out, sizeof(out), &st);
+	n = sscanf(out, "ptrace=%31s mem=%31s vm_writev=%31s clear_refs=%31s",
+		   r_ptrace, r_mem, r_vm, r_refs);
+	if (!check(n == 4, "the helper reports its four attempts ('%s')", out))
+		return;
+	if (in_ukl()) {
+		check(!strcmp(r_ptrace, "EPERM"), "UKL: a helper's PTRACE_SEIZE of the app: %s", r_ptrace);
+		check(!strcmp(r_mem, "EACCES"), "UKL: a helper's open of /proc/PID/mem: %s", r_mem);
+		check(!strcmp(r_vm, "EPERM") || !strcmp(r_vm, "ENOSYS"),
+		      "UKL: a helper's process_vm_writev: %s", r_vm);
+		check(!strcmp(r_refs, "EPERM"), "UKL: a helper's write to /proc/PID/clear_refs: %s", r_refs);
+		check(*target == 1, "UKL: the app's memory is unchanged (byte %d)", *target);
+	} else {
+		check(!strcmp(r_ptrace, "ok"), "Linux: a root helper's PTRACE_SEIZE of init: %s", r_ptrace);
+		check(!strcmp(r_mem, "ok"), "Linux: a root helper's write through /proc/PID/mem: %s", r_mem);
+		check(!strcmp(r_vm, "ok") || !strcmp(r_vm, "ENOSYS"),
+		      "Linux: a root helper's process_vm_writev: %s", r_vm);
+		check(!strcmp(r_refs, "ok"), "Linux: a root helper's write to /proc/PID/clear_refs: %s", r_refs);
+		check(*target == 0x5a, "Linux: the helper changed init's memory (byte %#x)", *target);
+	}
+	free((void *)target);
+}
+
 int proc_fork(int argc, char **argv)
 {
 	tap_begin();
@@ -480,5 +525,6 @@ int proc_fork(int argc, char **argv)
 	spawn();
 	shell();
 	refused();
+	reach();
 	return tap_end();
 }

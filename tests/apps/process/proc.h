@@ -25,6 +25,7 @@ int proc_faults(int argc, char **argv);
 int proc_names(int argc, char **argv);
 int proc_exhaust(int argc, char **argv);
 int proc_nss(int argc, char **argv);
+int proc_events(int argc, char **argv);
 
 #include <stdint.h>
 
@@ -44,6 +45,8 @@ int exit_segv(int argc, char **argv);
 int exit_ill(int argc, char **argv);
 int exit_fpe(int argc, char **argv);
 int exit_loop(int argc, char **argv);
+int exit_bad_handler(int argc, char **argv);
+int exit_kernel_handler(int argc, char **argv);
 int exit_debug(int argc, char **argv);
 int exit_oom(int argc, char **argv);
 int profile_loop(int argc, char **argv);

@@ -6,7 +6,10 @@
  *    recursion over it (a push onto a page gone: a double fault);
  *  - two threads on one CPU, one first-touching pages while the other holds
  *    mmap_lock, each with its own %xmm6: a fault that slept came back with
- *    the other thread's registers (no FPU restore on the kernel-mode return).
+ *    the other thread's registers (no FPU restore on the kernel-mode return);
+ *  - system calls given a buffer that runs off the end of the app's bss
+ *    (UKL: kernel data follows it): an 8-byte store at its last byte and
+ *    a 32-byte read of its last 8 bytes must be EFAULT, not reach past it.
  * spin: munmap, a short sleep, then 5 s without a system call; booted with
  * one vCPU and a 3 s RCU stall timeout, the kernel log must stay clean.
  */
@@ -18,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "proc.h"
@@ -138,6 +142,39 @@ static void fpu_after_fault(void)
 	      "on the same CPU keeps its %%xmm6");
 }
 
+/* The end of the app's bss on UKL (link/app.lds); none on Linux. */
+extern char __ukl_bss_end[] __attribute__((weak));
+
+static void uaccess_range(void)
+{
+	uintptr_t end = (uintptr_t)__ukl_bss_end;
+	void *head;
+	long r;
+	int fd, e;
+
+	if (!end) {
+		skip("Linux: the bss ends at a page that may go on as the heap",
+		     "UKL: a syscall's buffer off the end of the app's bss");
+		return;
+	}
+	/* get_robust_list() puts the 8-byte length first (put_user). */
+	errno = 0;
+	r = syscall(SYS_get_robust_list, 0, &head, (size_t *)(end - 1));
+	e = errno;
+	check(r == -1 && e == EFAULT,
+	      "UKL: an 8-byte store at the last byte of the app's bss is EFAULT (ret %ld, errno %d)",
+	      r, e);
+	/* timerfd_settime() reads the 32-byte itimerspec (copy_from_user). */
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	errno = 0;
+	r = timerfd_settime(fd, 0, (const struct itimerspec *)(end - 8), NULL);
+	e = errno;
+	check(fd >= 0 && r == -1 && e == EFAULT,
+	      "UKL: a 32-byte read from the last 8 bytes of the app's bss is EFAULT (ret %ld, errno %d)",
+	      r, e);
+	close(fd);
+}
+
 int proc_review(int argc, char **argv)
 {
 	(void)argc;
@@ -146,6 +183,7 @@ int proc_review(int argc, char **argv)
 	nt_flag();
 	dontneed_stack();
 	fpu_after_fault();
+	uaccess_range();
 	return tap_end();
 }
 

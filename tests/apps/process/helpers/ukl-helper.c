@@ -9,6 +9,13 @@
  *   ukl-helper env NAME      print the value of NAME
  *   ukl-helper kernel-ptr    system calls with kernel-half pointers must
  *                            fail with EFAULT; exit 0 if all did
+ *   ukl-helper reach PID ADDR
+ *                            what this program can do to process PID:
+ *                            PTRACE_SEIZE, write 0x5a at ADDR through
+ *                            /proc/PID/mem and process_vm_writev, write
+ *                            "1" to /proc/PID/clear_refs; one line,
+ *                            "ptrace=R mem=R vm_writev=R clear_refs=R",
+ *                            R "ok" or the errno's name
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -61,6 +70,45 @@ static int kernel_ptr(void)
 	return bad;
 }
 
+static const char *result(int ok)
+{
+	if (ok)
+		return "ok";
+	switch (errno) {
+	case EPERM:	return "EPERM";
+	case EACCES:	return "EACCES";
+	case EIO:	return "EIO";
+	case EFAULT:	return "EFAULT";
+	case ESRCH:	return "ESRCH";
+	case ENOSYS:	return "ENOSYS";
+	default:	return strerror(errno);
+	}
+}
+
+static int reach(pid_t pid, unsigned long addr)
+{
+	char path[64], v = 0x5a;
+	struct iovec local = { &v, 1 }, remote = { (void *)addr, 1 };
+	const char *r_ptrace, *r_mem, *r_vm, *r_refs;
+	int fd;
+
+	/* Seize, not attach: init ignores the SIGSTOP an attach sends. */
+	r_ptrace = result(ptrace(PTRACE_SEIZE, pid, 0, 0) == 0);
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	r_mem = result(fd >= 0 && pwrite(fd, &v, 1, (off_t)addr) == 1);
+	if (fd >= 0)
+		close(fd);
+	r_vm = result(process_vm_writev(pid, &local, 1, &remote, 1, 0) == 1);
+	snprintf(path, sizeof(path), "/proc/%d/clear_refs", (int)pid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	r_refs = result(fd >= 0 && write(fd, "1", 1) == 1);
+	if (fd >= 0)
+		close(fd);
+	printf("ptrace=%s mem=%s vm_writev=%s clear_refs=%s\n", r_ptrace, r_mem, r_vm, r_refs);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -80,6 +128,8 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 2 && !strcmp(argv[1], "kernel-ptr"))
 		return kernel_ptr();
-	fprintf(stderr, "usage: ukl-helper exit N | echo WORD... | env NAME | kernel-ptr\n");
+	if (argc >= 4 && !strcmp(argv[1], "reach"))
+		return reach(atoi(argv[2]), strtoul(argv[3], NULL, 0));
+	fprintf(stderr, "usage: ukl-helper exit N | echo WORD... | env NAME | kernel-ptr | reach PID ADDR\n");
 	return 2;
 }
