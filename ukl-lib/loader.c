@@ -17,6 +17,8 @@
 #include <linux/ptrace.h>
 #include <linux/random.h>
 #include <linux/rseq.h>
+#include <linux/elf-randomize.h>
+#include <linux/personality.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/uaccess.h>
@@ -138,15 +140,26 @@ static int ukl_load_binary(struct linux_binprm *bprm)
 	if (ret)
 		return ret;
 	set_personality_64bit();
+	/*
+	 * Address space layout randomization as for a static non-PIE ELF
+	 * program (load_elf_binary()): the mmap base (setup_new_exec()), the
+	 * stack top and, with randomize_va_space 2, the heap start.  The
+	 * app's code and data are in the kernel image, which KASLR would
+	 * have to move (it is off: the app is linked for fixed addresses).
+	 */
+	if (!(current->personality & ADDR_NO_RANDOMIZE) && randomize_va_space)
+		current->flags |= PF_RANDOMIZE;
 	setup_new_exec(bprm);
 	/* Named after the app, not after the file that started it. */
 	__set_task_comm(current, ukl_app_name, true);
 
-	ret = setup_arg_pages(bprm, STACK_TOP, EXSTACK_DISABLE_X);
+	ret = setup_arg_pages(bprm, randomize_stack_top(STACK_TOP), EXSTACK_DISABLE_X);
 	if (ret)
 		return ret;
 	mm = current->mm;
 	mm->start_brk = mm->brk = UKL_BRK_BASE;
+	if ((current->flags & PF_RANDOMIZE) && randomize_va_space > 1)
+		mm->start_brk = mm->brk = arch_randomize_brk(mm);
 	mm->start_code = mm->end_code = 0;
 	mm->start_data = mm->end_data = 0;
 

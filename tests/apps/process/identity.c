@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -94,4 +96,22 @@ int proc_identity(int argc, char **argv)
 	check(base && !strcmp(program_invocation_short_name, base),
 	      "program_invocation_short_name equals basename(argv[0])");
 	return tap_end();
+}
+
+/*
+ * layout: where the stack, the heap (brk) and the first mmap are, one
+ * line, for tests that boot twice and compare (address space layout
+ * randomization, and norandmaps).
+ */
+int proc_layout(int argc, char **argv)
+{
+	volatile char here = 0;
+	void *brk0 = sbrk(0);
+	void *map = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	(void)argc;
+	(void)argv;
+	printf("layout: stack=%#lx brk=%#lx mmap=%#lx\n", (unsigned long)&here,
+	       (unsigned long)brk0, (unsigned long)map);
+	return map == MAP_FAILED;
 }

@@ -37,6 +37,7 @@ static const struct {
 	{ "exhaust", proc_exhaust },
 	{ "nss", proc_nss },
 	{ "events", proc_events },
+	{ "layout", proc_layout },
 	{ "exit-return", exit_return },
 	{ "exit-exit", exit_exit },
 	{ "exit-_exit", exit__exit },

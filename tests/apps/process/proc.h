@@ -26,6 +26,7 @@ int proc_names(int argc, char **argv);
 int proc_exhaust(int argc, char **argv);
 int proc_nss(int argc, char **argv);
 int proc_events(int argc, char **argv);
+int proc_layout(int argc, char **argv);
 
 #include <stdint.h>
 
