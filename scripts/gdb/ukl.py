@@ -12,7 +12,8 @@ syscall-stubs.S), which have no CFI: the app calls a stub, which switches
 to the task's kernel stack and calls the syscall's implementation with the
 stack pointer at task_pt_regs(current).  The frame above such a frame is
 the app's: its stack pointer is pt_regs->sp, which points at the return
-address of the stub's call.  The full path (__ukl_syscall) saved the app's
+address of the stub's call.  The full path (__ukl_syscall, then
+ukl_syscall_frame) saved the app's
 callee-saved registers in pt_regs; the bypass (ukl_bypass) leaves them in
 the registers, where the kernel's own frames (with CFI) have put them back.
 """
@@ -33,7 +34,9 @@ class FrameId:
         self.special = None
 
 # The entry code: symbol -> where the app's callee-saved registers are.
-ENTRY_SYMBOLS = {'__ukl_syscall': 'pt_regs', 'ukl_bypass': 'registers'}
+# __ukl_syscall switches stacks and jumps to ukl_syscall_frame, which
+# builds pt_regs and calls do_syscall_64.
+ENTRY_SYMBOLS = {'ukl_syscall_frame': 'pt_regs', 'ukl_bypass': 'registers'}
 CALLEE_SAVED = (('rbx', 'bx'), ('rbp', 'bp'), ('r12', 'r12'), ('r13', 'r13'),
                 ('r14', 'r14'), ('r15', 'r15'))
 
