@@ -11,6 +11,16 @@
  * Everything else in the kernel half stays out of reach: of helper
  * programs (ordinary ring-3 tasks) above all, and of the app's stray
  * pointers into kernel data.
+ *
+ * Speculation: the inline paths clamp a pointer above the bound without
+ * a branch (cmova, the mask), so a mispredicted check cannot reach
+ * kernel memory.  The out-of-line path decides with branches (the task's
+ * flag, the image's bounds), which any task can train; where it accepts
+ * a pointer and hands it back to an access that has no fence of its own
+ * (get_user, put_user, the masked string functions), it fences first
+ * (barrier_nospec), so a task other than the app's cannot run ahead with
+ * a kernel pointer there.  access_ok()'s callers fence themselves
+ * (copy_from_user(), user_access_begin()).
  */
 #include <linux/kernel.h>
 #include <linux/thread_info.h>
@@ -71,8 +81,10 @@ bool ukl_rseq_range_ok(unsigned long addr, unsigned long len, bool code)
  */
 void __user *ukl_mask_user_address(const void __user *ptr)
 {
-	if (ukl_access_ok(ptr, 1))
+	if (ukl_access_ok(ptr, 1)) {
+		barrier_nospec();
 		return (void __user *)ptr;
+	}
 	return (void __user *)USER_PTR_MAX;
 }
 EXPORT_SYMBOL(ukl_mask_user_address);
@@ -85,5 +97,9 @@ EXPORT_SYMBOL(ukl_mask_user_address);
  */
 unsigned long ukl_uaccess_addr_slow(unsigned long addr, unsigned long size)
 {
-	return ukl_access_ok((const void __user *)addr, size) ? addr : ~0UL;
+	if (ukl_access_ok((const void __user *)addr, size)) {
+		barrier_nospec();
+		return addr;
+	}
+	return ~0UL;
 }
