@@ -29,6 +29,7 @@
 #include <asm/ptrace-abi.h>
 #include <asm/processor-flags.h>
 #include <asm/thread_info.h>
+#include <asm/unwind_hints.h>
 #include "calling.h"
 
 	.code64
@@ -43,12 +44,15 @@
  * so that it is two bytes like a syscall instruction.
  */
 SYM_CODE_START(ukl_syscall_restart)
+	UNWIND_HINT_FUNC
 	.byte	0xeb, __ukl_syscall - ukl_syscall_ret
 SYM_INNER_LABEL(ukl_syscall_ret, SYM_L_GLOBAL)
+	UNWIND_HINT_FUNC
 	ret
 SYM_CODE_END(ukl_syscall_restart)
 
 SYM_CODE_START(__ukl_syscall)
+	UNWIND_HINT_FUNC
 	/*
 	 * On the app's stack: 0(%rsp) return address.  Take the app's flags
 	 * and switch stacks with interrupts off, as the syscall instruction
@@ -64,12 +68,14 @@ SYM_CODE_START(__ukl_syscall)
 	popq	%r11				/* r11 = flags, as syscall sets it */
 	movq	%rsp, %rcx			/* the app's sp, at the return address */
 	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
+	UNWIND_HINT_END_OF_STACK
 	jmp	ukl_syscall_frame
 SYM_CODE_END(__ukl_syscall)
 
 	.section .noinstr.text, "ax"
 
 SYM_CODE_START_LOCAL(ukl_syscall_frame)
+	UNWIND_HINT_END_OF_STACK
 	/*
 	 * The frame of a syscall from user mode, at task_pt_regs(current),
 	 * exactly as if the app had called "syscall; ret": sp points at the
@@ -108,7 +114,9 @@ SYM_CODE_END(ukl_syscall_frame)
  * dropped.  Interrupts are disabled.
  */
 SYM_CODE_START(ukl_return_to_app)
+	UNWIND_HINT_FUNC
 	movq	%rdi, %rsp
+	UNWIND_HINT_REGS
 .Lukl_return:
 	/*
 	 * The frame says user mode; the app is ring-0 code: return with
@@ -118,5 +126,6 @@ SYM_CODE_START(ukl_return_to_app)
 	movq	$__KERNEL_DS, SS(%rsp)
 	POP_REGS
 	addq	$8, %rsp			/* skip orig_ax */
+	UNWIND_HINT_IRET_REGS
 	iretq
 SYM_CODE_END(ukl_return_to_app)

@@ -26,6 +26,8 @@
 #include <asm/processor-flags.h>
 #include <asm/ptrace-abi.h>
 #include <asm/segment.h>
+#include <asm/nospec-branch.h>
+#include <asm/unwind_hints.h>
 
 #include "bypass.h"
 
@@ -90,6 +92,7 @@
 .ifndef .Lukl_full_\sym
 	leaq	__ukl_direct_\sym(%rip), %r11
 	jmp	ukl_bypass
+.exitm
 .endif
 #endif
 	movq	%rcx, %r10
@@ -99,20 +102,29 @@
 .macro UKL_STUB nr:req, sym:req
 #ifdef CONFIG_UKL_BYPASS
 .ifdef .Lukl_vdso_\sym
-SYM_FUNC_START_NOALIGN(__ukl_\sym)
+SYM_CODE_START_NOALIGN(__ukl_\sym)
+	UNWIND_HINT_FUNC
 	movq	%rsp, %r11
 	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
-	pushq	%r11
-	pushq	%rdi
-	pushq	%rsi
+	UNWIND_HINT_END_OF_STACK
+	subq	$SS+8, %rsp			/* %rsp = task_pt_regs(current) */
+	movq	%r11, RSP(%rsp)
+	movq	%rdi, RDI(%rsp)
+	movq	%rsi, RSI(%rsp)
+	leaq	ukl_syscall_ret(%rip), %r11	/* as in ukl_bypass: for the */
+	movq	%r11, RIP(%rsp)			/* unwinder and the profiler */
+	movq	%rbp, RBP(%rsp)
+	movq	$__USER_CS, CS(%rsp)
+	UNWIND_HINT_REGS
 	call	ukl_fast_\sym
-	popq	%rsi
-	popq	%rdi
-	popq	%rsp
+	movq	RDI(%rsp), %rdi
+	movq	RSI(%rsp), %rsi
+	movq	RSP(%rsp), %rsp
+	UNWIND_HINT_FUNC
 	cmpq	$UKL_FAST_SLOW, %rax
 	je	__ukl_slow_\sym
 	ret
-SYM_FUNC_END(__ukl_\sym)
+SYM_CODE_END(__ukl_\sym)
 SYM_FUNC_START_NOALIGN(__ukl_slow_\sym)
 	UKL_STUB_BODY \nr, \sym
 SYM_FUNC_END(__ukl_slow_\sym)
@@ -148,6 +160,7 @@ SYM_FUNC_END(__ukl_\sym)
  * path when bypass mode is off (ukl.bypass=0) or the task has syscall work.
  */
 SYM_CODE_START(ukl_bypass)
+	UNWIND_HINT_FUNC
 	cmpb	$0, ukl_bypass_on(%rip)
 	je	.Lukl_bypass_full
 	movq	PER_CPU_VAR(pcpu_hot + X86_current_task), %r10
@@ -156,6 +169,7 @@ SYM_CODE_START(ukl_bypass)
 	movq	%rsp, %r10
 	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
 	subq	$SS+8, %rsp			/* %rsp = task_pt_regs(current) */
+	UNWIND_HINT_END_OF_STACK
 	movq	%r10, RSP(%rsp)			/* points at the return address */
 	/*
 	 * The ip of a syscall and the app's frame pointer, for whoever reads
@@ -173,7 +187,13 @@ SYM_CODE_START(ukl_bypass)
 	movq	%rcx, R10(%rsp)
 	movq	%r8, R8(%rsp)
 	movq	%r9, R9(%rsp)
-	call	*%r11
+	/*
+	 * For the unwinder (ORC): the frame of a call from user mode, which
+	 * ends a kernel stack trace.
+	 */
+	movq	$__USER_CS, CS(%rsp)
+	UNWIND_HINT_REGS
+	CALL_NOSPEC r11
 
 /*
  * After the direct call: %rax = the result, %rsp = task_pt_regs(current),
@@ -198,6 +218,7 @@ SYM_CODE_START(ukl_bypass)
 	cmpq	$ERESTART_RESTARTBLOCK - ERESTARTSYS, %rcx
 	jbe	.Lukl_bypass_slow
 	movq	RSP(%rsp), %rsp
+	UNWIND_HINT_FUNC
 	sti
 	ret
 
