@@ -82,6 +82,27 @@
 	UKL_VDSO sys_time
 
 /*
+ * From the app's stack to task_pt_regs(current), as the frame of a call
+ * from user mode: sp at the app's return address, ip at ukl_syscall_ret,
+ * the app's frame pointer and a user cs.  For whoever reads the app's
+ * registers during the call (the profiler, profile.c: an ip left from an
+ * earlier entry from app code would be taken for the app's) and for the
+ * ORC unwinder, for which a kernel stack trace ends there.  The rest of
+ * the frame is the caller's to fill in.  \scratch is clobbered.
+ */
+.macro UKL_TASK_FRAME scratch:req
+	movq	%rsp, \scratch
+	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
+	UNWIND_HINT_END_OF_STACK
+	subq	$SS+8, %rsp			/* %rsp = task_pt_regs(current) */
+	movq	\scratch, RSP(%rsp)		/* points at the return address */
+	leaq	ukl_syscall_ret(%rip), \scratch
+	movq	\scratch, RIP(%rsp)
+	movq	%rbp, RBP(%rsp)
+	movq	$__USER_CS, CS(%rsp)
+.endm
+
+/*
  * A bypassed syscall's stub: its number and implementation, then the
  * common code.  A full-path syscall's stub: the syscall instruction's
  * registers, then __ukl_syscall.
@@ -104,17 +125,9 @@
 .ifdef .Lukl_vdso_\sym
 SYM_CODE_START_NOALIGN(__ukl_\sym)
 	UNWIND_HINT_FUNC
-	movq	%rsp, %r11
-	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
-	UNWIND_HINT_END_OF_STACK
-	subq	$SS+8, %rsp			/* %rsp = task_pt_regs(current) */
-	movq	%r11, RSP(%rsp)
+	UKL_TASK_FRAME %r11
 	movq	%rdi, RDI(%rsp)
 	movq	%rsi, RSI(%rsp)
-	leaq	ukl_syscall_ret(%rip), %r11	/* as in ukl_bypass: for the */
-	movq	%r11, RIP(%rsp)			/* unwinder and the profiler */
-	movq	%rbp, RBP(%rsp)
-	movq	$__USER_CS, CS(%rsp)
 	UNWIND_HINT_REGS
 	call	ukl_fast_\sym
 	movq	RDI(%rsp), %rdi
@@ -166,20 +179,7 @@ SYM_CODE_START(ukl_bypass)
 	movq	PER_CPU_VAR(pcpu_hot + X86_current_task), %r10
 	cmpq	$0, TASK_TI_syscall_work(%r10)
 	jne	.Lukl_bypass_full
-	movq	%rsp, %r10
-	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
-	subq	$SS+8, %rsp			/* %rsp = task_pt_regs(current) */
-	UNWIND_HINT_END_OF_STACK
-	movq	%r10, RSP(%rsp)			/* points at the return address */
-	/*
-	 * The ip of a syscall and the app's frame pointer, for whoever reads
-	 * the app's registers during the call (the profiler, profile.c): an
-	 * ip left from an earlier entry from app code would be taken for
-	 * the app's.
-	 */
-	leaq	ukl_syscall_ret(%rip), %r10
-	movq	%r10, RIP(%rsp)
-	movq	%rbp, RBP(%rsp)
+	UKL_TASK_FRAME %r10
 	movq	%rax, ORIG_RAX(%rsp)
 	movq	%rdi, RDI(%rsp)			/* for a restart through */
 	movq	%rsi, RSI(%rsp)			/* the full path */
@@ -187,11 +187,6 @@ SYM_CODE_START(ukl_bypass)
 	movq	%rcx, R10(%rsp)
 	movq	%r8, R8(%rsp)
 	movq	%r9, R9(%rsp)
-	/*
-	 * For the unwinder (ORC): the frame of a call from user mode, which
-	 * ends a kernel stack trace.
-	 */
-	movq	$__USER_CS, CS(%rsp)
 	UNWIND_HINT_REGS
 	CALL_NOSPEC r11
 
