@@ -9,7 +9,6 @@
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/printk.h>
-#include <linux/string.h>
 #include <linux/tty.h>
 #include <linux/tty_driver.h>
 #include <linux/ukl.h>

@@ -11,14 +11,14 @@
 #include <linux/binfmts.h>
 #include <linux/cred.h>
 #include <linux/elf.h>
+#include <linux/elf-randomize.h>
 #include <linux/init.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/ptrace.h>
+#include <linux/personality.h>
 #include <linux/random.h>
 #include <linux/rseq.h>
-#include <linux/elf-randomize.h>
-#include <linux/personality.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/uaccess.h>

@@ -246,9 +246,9 @@ static void altstack_test(void)
 }
 
 /*
- * An alternate stack the app never touched (fresh mmap'd pages): on UKL,
- * signal frames are pushed in ring 0, so sigaltstack() must have made it
- * present; otherwise the first push is a double fault.
+ * An alternate stack the app never touched (fresh mmap'd pages): the
+ * kernel writes the signal frame there and the handler runs on it, each
+ * page faulting in as it is touched (events.c goes deeper).
  */
 static void altstack_untouched_test(void)
 {

@@ -3,7 +3,7 @@
  * stacks: deep stacks.  alloca(1 MiB) touched at every page; recursion of
  * 128 KiB on a stack the app gives (pthread_attr_setstack), 48 KiB in a
  * 64 KiB thread stack, 4 MiB in a thread with default attributes, and
- * 6 MiB on the main thread (last: deeper than UKL's populated 4 MiB).
+ * 6 MiB on the main thread (last: the most pages faulted in on the way).
  *
  * The recursion uses a ~1 KiB volatile frame that the next level reads
  * back through a pointer, and works after the recursive call: the compiler
