@@ -3,9 +3,12 @@
  * profile-loop [ROUNDS]: the program make profile runs in tests/boot/profile.
  * Each round spends its time in two places: profile_compute(), app code
  * that makes no syscall, and profile_write(), which writes a file on tmpfs
- * (the kernel's write path).  The flame graph of a run must show both; the
- * run time is printed so that a run with and without the profiler can be
- * compared.
+ * (the kernel's write path).  Their relative speed depends on the machine
+ * (TCG translates the multiply loop and the kernel's copy differently), so
+ * a first round measures both and sizes the compute loop to take as long
+ * as the writes, and each round corrects the size by what it measured.  The program prints the run time and the share of it each
+ * function took by its own clock; the flame graph of a run must show both,
+ * in roughly those shares (tests/lib/profile-check).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,19 +22,30 @@
 #define PROFILE_ROUNDS	150
 #define PROFILE_WRITES	64
 
+#define PROFILE_CALIBRATE	1000000
+
 static char profile_buf[16384];
 
-__attribute__((noinline)) static unsigned long profile_compute(unsigned long seed)
+static long profile_ns(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000000000L + (b->tv_nsec - a->tv_nsec);
+}
+
+/*
+ * noipa: gcc would otherwise see that profile_compute() touches no memory
+ * and move the call across clock_gettime(), timing nothing.
+ */
+__attribute__((noinline, noipa)) static unsigned long profile_compute(unsigned long seed, long n)
 {
 	unsigned long x = seed;
-	int i;
+	long i;
 
-	for (i = 0; i < 4000000; i++)
+	for (i = 0; i < n; i++)
 		x = x * 6364136223846793005UL + 1442695040888963407UL;
 	return x;
 }
 
-__attribute__((noinline)) static int profile_write(int fd)
+__attribute__((noinline, noipa)) static int profile_write(int fd)
 {
 	int i;
 
@@ -44,7 +58,8 @@ __attribute__((noinline)) static int profile_write(int fd)
 int profile_loop(int argc, char **argv)
 {
 	int rounds = argc > 2 ? atoi(argv[2]) : PROFILE_ROUNDS, i, fd;
-	struct timespec t0, t1;
+	struct timespec t0, t1, t2;
+	long n, compute_ns = 0, write_ns = 0, c_ns, w_ns;
 	unsigned long x = 1;
 
 	fd = open("/tmp/profile-loop", O_RDWR | O_CREAT | O_TRUNC, 0600);
@@ -53,17 +68,59 @@ int profile_loop(int argc, char **argv)
 		return 1;
 	}
 	memset(profile_buf, 'p', sizeof(profile_buf));
+
+	/*
+	 * Calibrate: as many multiply steps as take the time of one round's
+	 * writes, measured after a first round has allocated the file's pages.
+	 */
+	if (profile_write(fd)) {
+		perror("profile-loop: pwrite");
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	x = profile_compute(x, PROFILE_CALIBRATE);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (profile_write(fd)) {
+		perror("profile-loop: pwrite");
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	c_ns = profile_ns(&t0, &t1);
+	w_ns = profile_ns(&t1, &t2);
+	n = c_ns > 0 ? (long)((double)PROFILE_CALIBRATE * w_ns / c_ns) : PROFILE_CALIBRATE;
+	if (n < 1000)
+		n = 1000;
+	printf("profile-loop: calibration: %d steps in %ld us, a round's writes in %ld us\n",
+	       PROFILE_CALIBRATE, c_ns / 1000, w_ns / 1000);
+
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < rounds; i++) {
-		x = profile_compute(x);
+		struct timespec a, b, c;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		x = profile_compute(x, n);
+		clock_gettime(CLOCK_MONOTONIC, &b);
 		if (profile_write(fd)) {
 			perror("profile-loop: pwrite");
 			return 1;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &c);
+		c_ns = profile_ns(&a, &b);
+		w_ns = profile_ns(&b, &c);
+		compute_ns += c_ns;
+		write_ns += w_ns;
+		/* Follow the machine: the next round's steps, at most x2 or /2. */
+		if (c_ns > 0 && w_ns > 0)
+			n = n * (w_ns > 2 * c_ns ? 2 : w_ns < c_ns / 2 ? 0.5 : (double)w_ns / c_ns);
+		if (n < 1000)
+			n = 1000;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	close(fd);
 	printf("profile-loop: %d rounds in %ld ms (%lx)\n", rounds,
-	       (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000, x & 0xff);
+	       profile_ns(&t0, &t1) / 1000000, x & 0xff);
+	printf("profile-loop: by its own clock: profile_compute %ld%%, profile_write %ld%% (%ld multiply steps a round)\n",
+	       100 * compute_ns / (compute_ns + write_ns + 1),
+	       100 * write_ns / (compute_ns + write_ns + 1), n);
 	return 0;
 }
