@@ -1,22 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the tasks of a UKL app do differently from other tasks: they clone
- * threads, and children that share their memory while the parent waits
- * (fork and vfork of the app, posix_spawn); only such a child may exec,
- * and it then becomes an ordinary user task.  Their stacks are ordinary
- * memory, as a user program's are: events taken in app code never push
- * onto them (asm/ukl_ist.h).
+ * threads, and children that run while the parent waits (fork and vfork
+ * of the app, posix_spawn); only such a child may exec, and it then
+ * becomes an ordinary user task.  Their stacks are ordinary memory, as a
+ * user program's are: events taken in app code never push onto them
+ * (asm/ukl_ist.h).
  */
+#include <linux/fdtable.h>
+#include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/printk.h>
 #include <linux/ptrace.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/ukl.h>
 #include <uapi/linux/sched.h>
@@ -27,14 +31,42 @@
 			    current->comm, task_pid_nr(current), what)
 
 /*
- * App text and data live in the kernel image and are shared by every task
- * of the app, not copied.  A new process that copies the parent's memory
- * cannot have them (a clone without CLONE_VM becomes a CLONE_VFORK child,
- * in ukl_check_clone()); a CLONE_VM child that runs on beside its parent
- * would share them behind its back.  Allowed are threads, and children
- * that run while the parent waits (CLONE_VFORK) until they exit or exec:
- * fork and vfork of the app on the parent's own stack, which no other
- * thread may then use, and posix_spawn on a stack of its own.
+ * Whether a task of @task's thread group other than @task may still run
+ * app code: io_uring's workers run none, and neither does a thread that
+ * is exiting.
+ */
+static bool ukl_other_threads(struct task_struct *task)
+{
+	struct task_struct *t;
+	bool others = false;
+
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		if (t != task && !(t->flags & (PF_IO_WORKER | PF_EXITING))) {
+			others = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return others;
+}
+
+/*
+ * The app's code and static data (.data and .bss) live in the kernel
+ * image and are one for all the app's tasks, whatever their address
+ * space.  Allowed are threads, and children that run while their parent
+ * waits (CLONE_VFORK) until they exit or exec:
+ *  - fork (a clone without CLONE_VM; ukl_check_clone() makes it wait):
+ *    the child gets its own copy of the user half of the address space,
+ *    as on Linux (stack, heap, TLS, mappings, copy-on-write), and the
+ *    parent's static data is put back as it was when the child first ran
+ *    before the parent resumes.  Refused while other threads of the app
+ *    run: they would share the static data with the child;
+ *  - vfork (CLONE_VM | CLONE_VFORK): the child shares the parent's memory
+ *    and runs on its stack, as on Linux;
+ *  - posix_spawn (the same on a stack of the child's own).
+ * A CLONE_VM child that runs on beside its parent, not being a thread,
+ * has no use a UKL app could make of it.
  */
 static const char *ukl_refused_clone(struct kernel_clone_args *args)
 {
@@ -43,109 +75,213 @@ static const char *ukl_refused_clone(struct kernel_clone_args *args)
 	if (flags & CLONE_THREAD)
 		return NULL;
 	if (!(flags & CLONE_VFORK))
-		return "a clone without CLONE_THREAD or CLONE_VFORK (a child that runs on beside its parent)";
-	if (!args->stack && get_nr_threads(current) > 1)
-		return "fork or vfork while other threads of the app run";
+		return "a clone with CLONE_VM and without CLONE_THREAD or CLONE_VFORK (a child that runs on beside its parent in its memory)";
+	if (!(flags & CLONE_VM) && ukl_other_threads(current))
+		return "fork while other threads of the app run";
 	return NULL;
 }
 
 /*
- * A fork or vfork child of the app runs on its parent's stack, from the
- * parent's stack pointer down, and returns through the parent's frames:
- * the used part of the stack, from the stack pointer of the call to the
- * top of its mapping, is saved and put back before the parent returns,
- * so that the parent resumes with the stack it had.  The room is taken
- * here, where the clone can still fail; the copy is made just before
- * the child first runs (ukl_clone_snapshot()), after the kernel's own
- * writes to the parent's memory (CLONE_PIDFD, CLONE_PARENT_SETTID), which
- * often go to the parent's stack and must stay.
+ * What the parent gets back when its child has exited or exec'd.
+ *
+ * fork: the app's static data, saved by ukl_clone_snapshot() just before
+ * the child first runs (after the kernel's own writes to the parent's
+ * memory, CLONE_PARENT_SETTID, which must stay), so that the child's
+ * writes to it (its exit() and atfork handlers, malloc's and stdio's
+ * state for the heap that is now its own) stay the child's, as on Linux.
+ *
+ * vfork: the child runs from the parent's stack pointer down and may
+ * write to the parent's frames above it, as on Linux; what the parent
+ * needs back is what the syscall instruction would have kept in
+ * registers: the return address of its call to __ukl_syscall, at the
+ * stack pointer of the call, which the child's first call overwrites.
  */
-struct ukl_stack_copy {
-	unsigned long start;
-	size_t size;	/* from start to the top of the stack's mapping */
-	size_t len;	/* saved by ukl_clone_snapshot(): size, or 0 */
+struct ukl_fork_copy {
+	unsigned long sp;	/* vfork: the parent's stack pointer; 0: fork */
+	bool saved;
 	u8 data[];
 };
 
-static int ukl_save_stack(struct ukl_stack_copy **copy)
+static size_t ukl_static_size(void)
 {
-	unsigned long sp = current_pt_regs()->sp, end = 0;
-	struct vm_area_struct *vma;
-	struct ukl_stack_copy *c;
-
-	mmap_read_lock(current->mm);
-	vma = vma_lookup(current->mm, sp);
-	if (vma)
-		end = vma->vm_end;
-	mmap_read_unlock(current->mm);
-	if (!end)
-		return -EFAULT;
-	c = kvmalloc(struct_size(c, data, end - sp), GFP_KERNEL_ACCOUNT);
-	if (!c)
-		return -ENOMEM;
-	c->start = sp;
-	c->size = end - sp;
-	c->len = 0;
-	*copy = c;
-	return 0;
+	return (ukl_app_data_end - ukl_app_data_start) +
+	       (ukl_app_bss_end - ukl_app_bss_start);
 }
 
-void ukl_clone_snapshot(struct ukl_stack_copy *copy)
+int ukl_check_clone(struct kernel_clone_args *args, struct ukl_fork_copy **copy)
 {
-	if (!copy)
-		return;
-	if (copy_from_user(copy->data, (const void __user *)copy->start, copy->size)) {
-		pr_warn_ratelimited("ukl: %s (pid %d): cannot save the stack %#lx-%#lx at a fork; it is not restored\n",
-				    current->comm, task_pid_nr(current), copy->start,
-				    copy->start + copy->size);
-		return;
-	}
-	copy->len = copy->size;
-}
-
-int ukl_check_clone(struct kernel_clone_args *args, struct ukl_stack_copy **copy)
-{
+	struct ukl_fork_copy *c;
 	const char *what;
+	size_t size;
 
 	/* Tasks the kernel makes for itself (io_uring workers) run no app code. */
 	if (args->fn)
 		return 0;
 	/*
-	 * A clone that would copy the process (fork, or a raw clone without
-	 * CLONE_VM) gets the child an app task can have: one that shares
-	 * the app's memory while the parent waits, as glibc's fork asks for
-	 * (kernel_clone() takes the flags from here).
+	 * A clone that copies the address space (fork, or a raw clone
+	 * without CLONE_VM) gets the child an app task can have: one that
+	 * runs while its parent waits (kernel_clone() takes the flags from
+	 * here).
 	 */
 	if (!(args->flags & (CLONE_VM | CLONE_THREAD)))
-		args->flags |= CLONE_VM | CLONE_VFORK;
+		args->flags |= CLONE_VFORK;
 	what = ukl_refused_clone(args);
 	if (what) {
 		ukl_refuse(what);
 		return -ENOSYS;
 	}
-	/* A thread, or a child on a stack of its own (posix_spawn). */
-	if (args->stack || !(args->flags & CLONE_VFORK))
+	if (args->flags & CLONE_THREAD)
 		return 0;
-	return ukl_save_stack(copy);
+	if (args->flags & CLONE_VM) {
+		/* posix_spawn: a stack of the child's own, nothing shared. */
+		if (args->stack)
+			return 0;
+		size = sizeof(unsigned long);
+	} else {
+		size = ukl_static_size();
+	}
+	c = kvmalloc(struct_size(c, data, size), GFP_KERNEL_ACCOUNT);
+	if (!c)
+		return -ENOMEM;
+	c->sp = args->flags & CLONE_VM ? current_pt_regs()->sp : 0;
+	c->saved = false;
+	*copy = c;
+	return 0;
+}
+
+void ukl_clone_snapshot(struct ukl_fork_copy *copy)
+{
+	size_t data = ukl_app_data_end - ukl_app_data_start;
+
+	if (!copy)
+		return;
+	if (copy->sp) {
+		if (copy_from_user(copy->data, (const void __user *)copy->sp,
+				   sizeof(unsigned long))) {
+			pr_warn_ratelimited("ukl: %s (pid %d): cannot save the return address at %#lx at a vfork; it is not restored\n",
+					    current->comm, task_pid_nr(current), copy->sp);
+			return;
+		}
+	} else {
+		memcpy(copy->data, ukl_app_data_start, data);
+		memcpy(copy->data + data, ukl_app_bss_start,
+		       ukl_app_bss_end - ukl_app_bss_start);
+	}
+	copy->saved = true;
 }
 
 /*
- * After the child has exited or exec'd: put the parent's stack back.  A
- * clone that failed made no snapshot (len 0) and had no child to run over
- * the stack: there is nothing to put back.  A parent killed while it
- * waited does not return to its stack, and the child may still be running
- * on it.
+ * After the child has exited or exec'd: put back what the parent needs.
+ * A clone that failed made no snapshot and had no child to run: there is
+ * nothing to put back.  A parent killed while it waited does not return
+ * to app code, and the child may still be running it.
  */
-void ukl_clone_done(struct ukl_stack_copy *copy)
+void ukl_clone_done(struct ukl_fork_copy *copy)
 {
+	size_t data = ukl_app_data_end - ukl_app_data_start;
+
 	if (!copy)
 		return;
-	if (copy->len && !fatal_signal_pending(current) &&
-	    copy_to_user((void __user *)copy->start, copy->data, copy->len))
-		pr_warn_ratelimited("ukl: %s (pid %d): cannot restore the stack %#lx-%#lx after a fork\n",
-				    current->comm, task_pid_nr(current), copy->start,
-				    copy->start + copy->len);
+	if (copy->saved && !fatal_signal_pending(current)) {
+		if (!copy->sp) {
+			memcpy(ukl_app_data_start, copy->data, data);
+			memcpy(ukl_app_bss_start, copy->data + data,
+			       ukl_app_bss_end - ukl_app_bss_start);
+		} else if (copy_to_user((void __user *)copy->sp, copy->data,
+					sizeof(unsigned long))) {
+			pr_warn_ratelimited("ukl: %s (pid %d): cannot restore the return address at %#lx after a vfork\n",
+					    current->comm, task_pid_nr(current), copy->sp);
+		}
+	}
 	kvfree(copy);
+}
+
+/*
+ * The task that waits in kernel_clone() for @child to exit or exec, if it
+ * is @child's parent: the completion it waits on is on its kernel stack.
+ * NULL for a child of CLONE_PARENT, whose waiter cannot be told.  Under
+ * rcu_read_lock().
+ */
+static struct task_struct *ukl_waiting_parent(struct task_struct *child)
+{
+	struct task_struct *parent = rcu_dereference(child->real_parent);
+	unsigned long done, stack;
+
+	task_lock(child);
+	done = (unsigned long)child->vfork_done;
+	task_unlock(child);
+	stack = (unsigned long)task_stack_page(parent);
+	if (!done || done - stack >= THREAD_SIZE)
+		return NULL;
+	return parent;
+}
+
+struct ukl_pipe_peer {
+	const struct inode *inode;
+	fmode_t mode;
+};
+
+static int ukl_pipe_peer_fd(const void *p, struct file *file, unsigned int fd)
+{
+	const struct ukl_pipe_peer *peer = p;
+
+	return file->f_inode == peer->inode && (file->f_mode & peer->mode);
+}
+
+#define UKL_WAIT_CHAIN	8
+
+/*
+ * From pipe_read() and pipe_write(), before they wait: whether the wait
+ * could never end.  A fork or vfork child runs while its parent waits; if
+ * no task but the two of them (and the parent's waiting parents) has the
+ * pipe open at the other end (@peer: FMODE_READ for a writer), nobody can
+ * empty or fill it.  The caller fails with EDEADLK, as fcntl() refuses a
+ * lock wait that would close a cycle.  Only tasks' open files count:
+ * a pipe end in flight in a unix socket, or held only by io_uring, is not
+ * seen, and the wait is refused though it could end.
+ */
+bool ukl_pipe_deadlock(struct file *file, fmode_t peer)
+{
+	struct ukl_pipe_peer match = { .inode = file_inode(file), .mode = peer };
+	struct task_struct *chain[UKL_WAIT_CHAIN], *g, *t;
+	int n = 0, i, found = 0;
+	pid_t parent;
+
+	if (!ukl_task() || !current->vfork_done)
+		return false;
+	rcu_read_lock();
+	/*
+	 * The blocked task and the parents that wait for it, none of them
+	 * with another thread that could serve the pipe.
+	 */
+	for (t = current; t; t = ukl_waiting_parent(t)) {
+		if (n == UKL_WAIT_CHAIN || ukl_other_threads(t))
+			goto out;
+		chain[n++] = t;
+	}
+	if (n < 2)
+		goto out;
+	for_each_process_thread(g, t) {
+		for (i = 0; i < n && chain[i] != t; i++)
+			;
+		if (i < n)
+			continue;
+		task_lock(t);
+		if (t->files)
+			found = iterate_fd(t->files, 0, ukl_pipe_peer_fd, &match);
+		task_unlock(t);
+		if (found)
+			goto out;
+	}
+	parent = task_pid_nr(chain[1]);
+	rcu_read_unlock();
+	pr_warn_ratelimited("ukl: %s (pid %d): would wait for ever on a pipe that no task but it and its parent (pid %d), which waits for it to exit or exec, has open for %s; returning -EDEADLK\n",
+			    current->comm, task_pid_nr(current), parent,
+			    peer & FMODE_READ ? "reading" : "writing");
+	return true;
+out:
+	rcu_read_unlock();
+	return false;
 }
 
 /*

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fork: the fork a UKL app supports, where the parent waits, and the helper
- * programs its children run.  On UKL a fork child shares the app's memory
- * and runs while the parent waits, until it exits or execs; the parent then
- * resumes with the stack, registers and thread state it had.  On the
- * baseline fork is Linux's.  The checks say which behaviour they expect of
- * which kernel; the documented difference (the child's writes to globals
- * stay visible on UKL) is checked on both.
+ * programs its children run.  On UKL a fork child has its own memory, as on
+ * Linux (its own copy of stack, heap and TLS; the parent's static data is
+ * put back before it resumes), and runs while the parent waits, until it
+ * exits or execs.  A vfork child shares the parent's memory, as on Linux.
+ * On the baseline fork is Linux's.  The checks say which behaviour they
+ * expect of which kernel; the documented differences (the parent waits; a
+ * child's wait on a pipe that only that parent could serve fails with
+ * EDEADLK) are checked on both.
  *
  * /bin/ukl-helper (helpers/ukl-helper.c) is an ordinary static program of
  * the host's toolchain; /bin/sh is busybox (APP_BUSYBOX).
@@ -14,6 +16,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,31 +73,88 @@ static void simple_fork(void)
 
 static void child_runs_first(void)
 {
-	pid_t pid;
-	int st;
+	pid_t pid, early;
+	int st = -1;
 
 	shared_counter = 0;
 	pid = fork();
 	if (pid == 0) {
 		shared_counter = 1;
-		sleep_ms(200);
+		sleep_ms(500);
 		shared_counter = 2;
 		_exit(0);
 	}
+	early = waitpid(pid, &st, WNOHANG);
 	/* On UKL the parent resumes only now; on Linux it runs on at once. */
 	if (in_ukl())
-		check(shared_counter == 2,
-		      "UKL: the parent resumes after the child has exited, and sees its writes to globals (counter %d)",
-		      shared_counter);
+		check(early == pid,
+		      "UKL: the parent resumes after the child has exited (waitpid WNOHANG: %d)", early);
 	else
-		check(shared_counter == 0,
-		      "Linux: the child's writes to globals are its own (counter %d)", shared_counter);
-	st = wait_status(pid);
+		check(early == 0,
+		      "Linux: the parent runs on while the child sleeps (waitpid WNOHANG: %d)", early);
+	if (early != pid)
+		st = wait_status(pid);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the child exited 0 (status %#x)", st);
-	if (in_ukl())
-		check(shared_counter == 2, "UKL: the child's write stays after it exited");
-	else
-		check(shared_counter == 0, "Linux: the child's write never reaches the parent");
+	check(shared_counter == 0, "the child's writes to a global are its own (counter %d)",
+	      shared_counter);
+}
+
+static volatile int atfork_child_ran;
+
+static void atfork_child(void)
+{
+	atfork_child_ran = 1;
+}
+
+/*
+ * What a child does with glibc's state stays the child's: its atfork
+ * handler, malloc and free (of a block the parent still uses), and the
+ * stdio flush of its exit().  On UKL all of that state lives in the app's
+ * static data and in the heap, which the child shares with nobody.
+ */
+static void private_memory(void)
+{
+	char *block = malloc(256), *more, text[16] = "";
+	FILE *f = fopen("/tmp/fork-stdio", "w+");
+	size_t n;
+	int st;
+	pid_t pid;
+
+	if (!check(block && f, "a heap block and a stdio file for the child to change"))
+		return;
+	pthread_atfork(NULL, NULL, atfork_child);
+	strcpy(block, "parent");
+	fputs("a", f);			/* in f's buffer, not yet written */
+	pid = fork();
+	if (pid == 0) {
+		int i;
+
+		for (i = 0; i < 1000; i++)
+			free(malloc(64 + i));
+		strcpy(block, "child");
+		free(block);
+		fputs("b", f);
+		exit(atfork_child_ran ? 0 : 1);	/* flushes "ab" */
+	}
+	st = wait_status(pid);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "the atfork child handler ran in the child, which exit()ed 0 (status %#x)", st);
+	check(!atfork_child_ran, "the handler's write to a global stays the child's");
+	check(!strcmp(block, "parent"),
+	      "a heap block the child wrote and freed is the parent's as it was ('%s')", block);
+	more = malloc(4096);
+	free(block);
+	free(more);
+	check(more != NULL, "the parent's heap is whole: malloc and free after the child's");
+	fputs("c", f);
+	fflush(f);
+	rewind(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = 0;
+	fclose(f);
+	check(!strcmp(text, "abac"),
+	      "stdio: the parent's buffered 'a' was written by the child's exit() and is written again by the parent ('%s')",
+	      text);
 }
 
 /* The child returns from here into the caller's frame, then writes deep. */
@@ -277,16 +338,231 @@ static void raw_clone(void)
 	      st);
 }
 
+static void *spinner(void *arg)
+{
+	volatile int *stop = arg;
+
+	while (!*stop)
+		sleep_ms(5);
+	return NULL;
+}
+
+/*
+ * vfork: the child shares the parent's memory until it exits (on UKL as
+ * on Linux; the baseline program's vfork is a fork, see glibc's vfork.S),
+ * so its write to the parent's variable stays.  It calls functions deep
+ * below the parent's stack pointer before it exits: the parent returns
+ * from vfork all the same.  A vfork while another thread runs is allowed.
+ */
 static void test_vfork(void)
 {
-	pid_t pid = vfork();
+	volatile int written = 0, stop = 0;
+	pthread_t t;
+	pid_t pid;
 	int st;
 
-	if (pid == 0)
+	pid = vfork();
+	if (pid == 0) {
+		written = 42;
+		scribble(16);
 		_exit(9);
+	}
 	st = wait_status(pid);
 	check(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 9,
-	      "vfork: the child's _exit(9) is the status (status %#x)", st);
+	      "vfork: the child's _exit(9) is the status, after it called 16 KiB deep (status %#x)", st);
+	if (in_ukl())
+		check(written == 42, "UKL: the vfork child's write to the parent's variable stays (%d)",
+		      written);
+	else
+		check(written == 0,
+		      "the baseline program: its vfork is a fork, the child's write is its own (%d)",
+		      written);
+
+	pthread_create(&t, NULL, spinner, (void *)&stop);
+	pid = vfork();
+	if (pid == 0)
+		_exit(3);
+	st = wait_status(pid);
+	stop = 1;
+	pthread_join(t, NULL);
+	check(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 3,
+	      "vfork while another thread runs: the child's _exit(3) is the status (%d, status %#x)",
+	      pid, st);
+}
+
+#define PIPE_BYTES	(1 << 20)
+
+/*
+ * A child that writes 1 MiB to a pipe its parent reads after fork returns.
+ * On Linux the parent reads it all.  On UKL the parent waits for the
+ * child, the pipe fills (64 KiB) and no one else has it open for reading:
+ * the write fails with EDEADLK instead of waiting for ever.  0: all
+ * written; 3: EDEADLK after a full pipe; 4: anything else.
+ */
+static int fill_pipe(int fd)
+{
+	static char buf[PIPE_BYTES];
+	long done = 0;
+	ssize_t n;
+
+	memset(buf, 'p', sizeof(buf));
+	while (done < PIPE_BYTES) {
+		n = write(fd, buf + done, PIPE_BYTES - done);
+		if (n < 0)
+			return errno == EDEADLK && done == 65536 ? 3 : 4;
+		done += n;
+	}
+	return 0;
+}
+
+static long drain(int fd)
+{
+	static char buf[65536];
+	long total = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		total += n;
+	return n < 0 ? -1 : total;
+}
+
+static void pipe_deadlock(void)
+{
+	char *argv[] = { HELPER, "drain", NULL };
+	posix_spawn_file_actions_t fa;
+	int p[2], q[2], r[2], st, err;
+	char c = 0, out[32] = "";
+	long got;
+	pid_t pid, helper;
+
+	if (pipe(p) || pipe(q) || pipe(r))
+		return (void)check(0, "pipe: %s", strerror(errno));
+	/* The child writes, the parent reads after fork returns. */
+	pid = fork();
+	if (pid == 0)
+		_exit(fill_pipe(p[1]));
+	close(p[1]);
+	got = drain(p[0]);
+	close(p[0]);
+	st = wait_status(pid);
+	if (in_ukl())
+		check(got == 65536 && WIFEXITED(st) && WEXITSTATUS(st) == 3,
+		      "UKL: a fork child's write to a full pipe only its waiting parent reads fails with EDEADLK (read %ld, status %#x)",
+		      got, st);
+	else
+		check(got == PIPE_BYTES && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "Linux: the parent reads all the child writes to the pipe (read %ld, status %#x)",
+		      got, st);
+
+	/* The child reads, the parent writes after fork returns. */
+	pid = fork();
+	if (pid == 0) {
+		ssize_t n = read(q[0], &c, 1);
+
+		_exit(n == 1 && c == 'q' ? 0 : n < 0 && errno == EDEADLK ? 3 : 4);
+	}
+	err = write(q[1], "q", 1) == 1 ? 0 : errno;
+	st = wait_status(pid);
+	close(q[0]);
+	close(q[1]);
+	if (in_ukl())
+		check(!err && WIFEXITED(st) && WEXITSTATUS(st) == 3,
+		      "UKL: a fork child's read of an empty pipe only its waiting parent writes fails with EDEADLK (status %#x)",
+		      st);
+	else
+		check(!err && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "Linux: the child reads what the parent writes after the fork (status %#x)", st);
+
+	/* With a third process reading the pipe, the child's write just waits. */
+	if (pipe(p))
+		return (void)check(0, "pipe: %s", strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, r[1], 1);
+	posix_spawn_file_actions_addclose(&fa, p[1]);
+	posix_spawn_file_actions_addclose(&fa, r[0]);
+	err = posix_spawn(&helper, HELPER, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(r[1]);
+	if (!check(!err, "posix_spawn of the draining helper (%d)", err))
+		return;
+	pid = fork();
+	if (pid == 0)
+		_exit(fill_pipe(p[1]));
+	close(p[0]);
+	close(p[1]);
+	st = wait_status(pid);
+	got = read(r[0], out, sizeof(out) - 1);
+	out[got > 0 ? got : 0] = 0;
+	out[strcspn(out, "\n")] = 0;
+	close(r[0]);
+	wait_status(helper);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0 && atol(out) == PIPE_BYTES,
+	      "a fork child's 1 MiB write to a pipe a helper drains completes (status %#x, drained %s)",
+	      st, out[0] ? out : "nothing");
+}
+
+/*
+ * io_uring work punted to its workers (IOSQE_ASYNC) leaves io-wq worker
+ * threads in the app's thread group; they run no app code, and fork
+ * still works.
+ */
+static void io_uring_then_fork(void)
+{
+	struct io_uring_params prm;
+	unsigned int *sq_tail, *sq_array, *cq_head, *cq_tail, mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+	void *sq, *cq;
+	int fd, ret, st, threads = 0;
+	char line[128];
+	FILE *status;
+	pid_t pid;
+
+	memset(&prm, 0, sizeof(prm));
+	fd = syscall(SYS_io_uring_setup, 4, &prm);
+	if (!check(fd >= 0, "io_uring_setup (%s)", fd < 0 ? strerror(errno) : "ok"))
+		return;
+	sq = mmap(NULL, prm.sq_off.array + prm.sq_entries * sizeof(unsigned int),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQ_RING);
+	cq = mmap(NULL, prm.cq_off.cqes + prm.cq_entries * sizeof(struct io_uring_cqe),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, prm.sq_entries * sizeof(struct io_uring_sqe),
+		    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	if (!check(sq != MAP_FAILED && cq != MAP_FAILED && sqes != MAP_FAILED,
+		   "the io_uring rings are mapped"))
+		return;
+	sq_tail = (unsigned int *)((char *)sq + prm.sq_off.tail);
+	sq_array = (unsigned int *)((char *)sq + prm.sq_off.array);
+	mask = *(unsigned int *)((char *)sq + prm.sq_off.ring_mask);
+	cq_head = (unsigned int *)((char *)cq + prm.cq_off.head);
+	cq_tail = (unsigned int *)((char *)cq + prm.cq_off.tail);
+	cqes = (struct io_uring_cqe *)((char *)cq + prm.cq_off.cqes);
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = IORING_OP_NOP;
+	sqes[0].flags = IOSQE_ASYNC;
+	sqes[0].user_data = 0x1234;
+	sq_array[*sq_tail & mask] = 0;
+	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
+	ret = syscall(SYS_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0);
+	check(ret == 1 && __atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) != *cq_head &&
+	      cqes[*cq_head & (prm.cq_entries - 1)].user_data == 0x1234,
+	      "an io_uring NOP punted to a worker (IOSQE_ASYNC) completes (%d)", ret);
+	status = fopen("/proc/self/status", "r");
+	while (status && fgets(line, sizeof(line), status))
+		sscanf(line, "Threads: %d", &threads);
+	if (status)
+		fclose(status);
+	check(threads > 1, "the app has io-wq worker threads (Threads: %d)", threads);
+
+	pid = fork();
+	if (pid == 0)
+		_exit(5);
+	st = pid > 0 ? wait_status(pid) : -1;
+	check(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 5,
+	      "fork after io_uring work (its workers are threads of the app): status %#x (%s)",
+	      st, pid < 0 ? strerror(errno) : "forked");
+	close(fd);
 }
 
 /* Runs @argv with its stdout into a pipe; returns the first line read. */
@@ -402,15 +678,6 @@ static void shell(void)
 	      "popen(\"echo ...\", \"r\"): '%s', pclose status %#x", line, st);
 }
 
-static void *spinner(void *arg)
-{
-	volatile int *stop = arg;
-
-	while (!*stop)
-		sleep_ms(5);
-	return NULL;
-}
-
 static void refused(void)
 {
 	static char buf[16];
@@ -514,12 +781,15 @@ int proc_fork(int argc, char **argv)
 	diag("running in ring %d", in_ukl() ? 0 : 3);
 	simple_fork();
 	child_runs_first();
+	private_memory();
 	stack_restored();
 	thread_state_restored();
 	child_pid_and_signal();
 	many_forks();
 	failed_fork();
 	test_vfork();
+	pipe_deadlock();
+	io_uring_then_fork();
 	raw_clone();
 	fork_exec();
 	spawn();

@@ -9,6 +9,7 @@
  *   ukl-helper env NAME      print the value of NAME
  *   ukl-helper kernel-ptr    system calls with kernel-half pointers must
  *                            fail with EFAULT; exit 0 if all did
+ *   ukl-helper drain         read stdin to its end; print the bytes read
  *   ukl-helper reach PID ADDR
  *                            what this program can do to process PID:
  *                            PTRACE_SEIZE, write 0x5a at ADDR through
@@ -128,8 +129,18 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 2 && !strcmp(argv[1], "kernel-ptr"))
 		return kernel_ptr();
+	if (argc >= 2 && !strcmp(argv[1], "drain")) {
+		static char buf[65536];
+		long total = 0;
+		ssize_t n;
+
+		while ((n = read(0, buf, sizeof(buf))) > 0)
+			total += n;
+		printf("%ld\n", total);
+		return n < 0;
+	}
 	if (argc >= 4 && !strcmp(argv[1], "reach"))
 		return reach(atoi(argv[2]), strtoul(argv[3], NULL, 0));
-	fprintf(stderr, "usage: ukl-helper exit N | echo WORD... | env NAME | kernel-ptr | reach PID ADDR\n");
+	fprintf(stderr, "usage: ukl-helper exit N | echo WORD... | env NAME | kernel-ptr | drain | reach PID ADDR\n");
 	return 2;
 }
