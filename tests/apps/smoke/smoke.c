@@ -229,8 +229,8 @@ int main(int argc, char **argv)
 	      "4 s of computation without a system call (the log must show no RCU stall)");
 
 	{
-		/* On UKL the child shares the app's memory while the parent
-		 * waits (see the process tests' fork area). */
+		/* On UKL the child runs while the parent waits (see the
+		 * process tests' fork area). */
 		pid_t pid = fork();
 		int st = 0;
 
