@@ -108,6 +108,21 @@ static size_t ukl_static_size(void)
 	       (ukl_app_bss_end - ukl_app_bss_start);
 }
 
+/* The app's .data and .bss into @buf, or (@back) from @buf into them. */
+static void ukl_static_copy(u8 *buf, bool back)
+{
+	size_t data = ukl_app_data_end - ukl_app_data_start;
+	size_t bss = ukl_app_bss_end - ukl_app_bss_start;
+
+	if (back) {
+		memcpy(ukl_app_data_start, buf, data);
+		memcpy(ukl_app_bss_start, buf + data, bss);
+	} else {
+		memcpy(buf, ukl_app_data_start, data);
+		memcpy(buf + data, ukl_app_bss_start, bss);
+	}
+}
+
 int ukl_check_clone(struct kernel_clone_args *args, struct ukl_fork_copy **copy)
 {
 	struct ukl_fork_copy *c;
@@ -151,8 +166,6 @@ int ukl_check_clone(struct kernel_clone_args *args, struct ukl_fork_copy **copy)
 
 void ukl_clone_snapshot(struct ukl_fork_copy *copy)
 {
-	size_t data = ukl_app_data_end - ukl_app_data_start;
-
 	if (!copy)
 		return;
 	if (copy->sp) {
@@ -163,9 +176,7 @@ void ukl_clone_snapshot(struct ukl_fork_copy *copy)
 			return;
 		}
 	} else {
-		memcpy(copy->data, ukl_app_data_start, data);
-		memcpy(copy->data + data, ukl_app_bss_start,
-		       ukl_app_bss_end - ukl_app_bss_start);
+		ukl_static_copy(copy->data, false);
 	}
 	copy->saved = true;
 }
@@ -178,15 +189,11 @@ void ukl_clone_snapshot(struct ukl_fork_copy *copy)
  */
 void ukl_clone_done(struct ukl_fork_copy *copy)
 {
-	size_t data = ukl_app_data_end - ukl_app_data_start;
-
 	if (!copy)
 		return;
 	if (copy->saved && !fatal_signal_pending(current)) {
 		if (!copy->sp) {
-			memcpy(ukl_app_data_start, copy->data, data);
-			memcpy(ukl_app_bss_start, copy->data + data,
-			       ukl_app_bss_end - ukl_app_bss_start);
+			ukl_static_copy(copy->data, true);
 		} else if (copy_to_user((void __user *)copy->sp, copy->data,
 					sizeof(unsigned long))) {
 			pr_warn_ratelimited("ukl: %s (pid %d): cannot restore the return address at %#lx after a vfork\n",
