@@ -5,8 +5,8 @@
  * that makes no syscall, and profile_write(), which writes a file on tmpfs
  * (the kernel's write path).  Their relative speed depends on the machine
  * (TCG translates the multiply loop and the kernel's copy differently), so
- * a first round measures both and sizes the compute loop to take as long
- * as the writes, and each round corrects the size by what it measured.  The program prints the run time and the share of it each
+ * each round sizes the next one's compute loop by what it measured, to
+ * take as long as the writes.  The program prints the run time and the share of it each
  * function took by its own clock; the flame graph of a run must show both,
  * in roughly those shares (tests/lib/profile-check).
  */
@@ -22,7 +22,7 @@
 #define PROFILE_ROUNDS	150
 #define PROFILE_WRITES	64
 
-#define PROFILE_CALIBRATE	1000000
+#define PROFILE_STEPS	1000000
 
 static char profile_buf[16384];
 
@@ -58,8 +58,8 @@ __attribute__((noinline, noipa)) static int profile_write(int fd)
 int profile_loop(int argc, char **argv)
 {
 	int rounds = argc > 2 ? atoi(argv[2]) : PROFILE_ROUNDS, i, fd;
-	struct timespec t0, t1, t2;
-	long n, compute_ns = 0, write_ns = 0, c_ns, w_ns;
+	long n = PROFILE_STEPS, compute_ns = 0, write_ns = 0;
+	struct timespec t0, t1;
 	unsigned long x = 1;
 
 	fd = open("/tmp/profile-loop", O_RDWR | O_CREAT | O_TRUNC, 0600);
@@ -69,33 +69,11 @@ int profile_loop(int argc, char **argv)
 	}
 	memset(profile_buf, 'p', sizeof(profile_buf));
 
-	/*
-	 * Calibrate: as many multiply steps as take the time of one round's
-	 * writes, measured after a first round has allocated the file's pages.
-	 */
-	if (profile_write(fd)) {
-		perror("profile-loop: pwrite");
-		return 1;
-	}
+	/* Round -1 allocates the file's pages, and is not timed. */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	x = profile_compute(x, PROFILE_CALIBRATE);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (profile_write(fd)) {
-		perror("profile-loop: pwrite");
-		return 1;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t2);
-	c_ns = profile_ns(&t0, &t1);
-	w_ns = profile_ns(&t1, &t2);
-	n = c_ns > 0 ? (long)((double)PROFILE_CALIBRATE * w_ns / c_ns) : PROFILE_CALIBRATE;
-	if (n < 1000)
-		n = 1000;
-	printf("profile-loop: calibration: %d steps in %ld us, a round's writes in %ld us\n",
-	       PROFILE_CALIBRATE, c_ns / 1000, w_ns / 1000);
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < rounds; i++) {
+	for (i = -1; i < rounds; i++) {
 		struct timespec a, b, c;
+		long c_ns, w_ns;
 
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		x = profile_compute(x, n);
@@ -107,8 +85,10 @@ int profile_loop(int argc, char **argv)
 		clock_gettime(CLOCK_MONOTONIC, &c);
 		c_ns = profile_ns(&a, &b);
 		w_ns = profile_ns(&b, &c);
-		compute_ns += c_ns;
-		write_ns += w_ns;
+		if (i >= 0) {
+			compute_ns += c_ns;
+			write_ns += w_ns;
+		}
 		/* Follow the machine: the next round's steps, at most x2 or /2. */
 		if (c_ns > 0 && w_ns > 0)
 			n = n * (w_ns > 2 * c_ns ? 2 : w_ns < c_ns / 2 ? 0.5 : (double)w_ns / c_ns);
