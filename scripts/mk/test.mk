@@ -72,7 +72,7 @@ FRESH_CACHE ?= $(CCACHE)
 DEPS_GOAL_PACKAGES += $(if $(filter test-fresh,$(MAKECMDGOALS)),mmdebstrap)
 
 PHONY += test-fresh
-test-fresh: ## make run + make test in a fresh Debian 12 root made by mmdebstrap (root; ~15 min)
+test-fresh: ## make run + make test in a fresh Debian 12 root made by mmdebstrap (root; ~45 min); what CI runs
 	$(Q)FRESH_CACHE=$(if $(filter 1,$(FRESH_CACHE)),$(UKL_CACHE)) \
 		$(TOP)/scripts/test-fresh $(O)/fresh $(FRESH_TIMEOUT)
 
