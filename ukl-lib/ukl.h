@@ -38,6 +38,9 @@ extern char ukl_app_data_end[] __asm__("app.__ukl_data_end");
 extern char ukl_app_bss_start[] __asm__("app.__ukl_bss_start");
 extern char ukl_app_bss_end[] __asm__("app.__ukl_bss_end");
 
+/* The syscall stubs' code that runs on the app's stack (vmlinux.lds.S). */
+extern char __ukl_entry_text_start[], __ukl_entry_text_end[];
+
 /* Whether @ip is in the app's code (as the entry code decides it). */
 static inline bool ukl_app_ip(unsigned long ip)
 {

@@ -118,15 +118,6 @@ static int interrupted_read(int flags, char *c, int *err)
 	return n;
 }
 
-/* 0 on UKL, 3 as an ordinary program. */
-static int ring(void)
-{
-	unsigned short cs;
-
-	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
-	return cs & 3;
-}
-
 static sigjmp_buf segv_jump;
 
 static void on_segv(int sig)
@@ -217,7 +208,7 @@ static void check_clocks(void)
 	check(fresh != MAP_FAILED && clock_gettime(CLOCK_MONOTONIC, fresh) == 0 &&
 	      fresh->tv_sec > 0 && fresh->tv_nsec >= 0 && fresh->tv_nsec < 1000000000,
 	      "clock_gettime into a page not mapped yet faults it in");
-	if (ring() == 3) {
+	if (!in_ukl()) {
 		/* The vDSO writes the result itself: a bad pointer is SIGSEGV. */
 		check(vdso_faults(0), "a Linux process: clock_gettime into a bad pointer "
 		      "is SIGSEGV (the vDSO writes it)");

@@ -37,14 +37,6 @@
 
 extern char **environ;
 
-static int in_ukl(void)
-{
-	unsigned int cs;
-
-	__asm__("mov %%cs, %0" : "=r"(cs));
-	return (cs & 3) == 0;
-}
-
 /* waitpid's status of @pid as text, for the diagnostics. */
 static int wait_status(pid_t pid)
 {

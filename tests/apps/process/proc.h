@@ -30,6 +30,15 @@ int proc_layout(int argc, char **argv);
 
 #include <stdint.h>
 
+/* Whether the app runs in ring 0, as a UKL app. */
+static inline int in_ukl(void)
+{
+	unsigned short cs;
+
+	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
+	return (cs & 3) == 0;
+}
+
 /* stacks.c: recurse @bytes deep, checking every frame; 1 if intact. */
 int stack_recurse(long bytes, uintptr_t *lowest, long *levels);
 

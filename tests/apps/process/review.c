@@ -9,17 +9,23 @@
  *    the other thread's registers (no FPU restore on the kernel-mode return);
  *  - system calls given a buffer that runs off the end of the app's bss
  *    (UKL: kernel data follows it): an 8-byte store at its last byte and
- *    a 32-byte read of its last 8 bytes must be EFAULT, not reach past it.
+ *    a 32-byte read of its last 8 bytes must be EFAULT, not reach past it;
+ *  - kprobes on the app's code: accepted, their int3 was the app's SIGTRAP
+ *    (kernel's with kprobe events only: the debug kernels).
  * spin: munmap, a short sleep, then 5 s without a system call; booted with
  * one vCPU and a 3 s RCU stall timeout, the kernel log must stay clean.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -174,6 +180,61 @@ static void uaccess_range(void)
 	close(fd);
 }
 
+/* One line to kprobe_events: 0 or the errno of its write. */
+static int kprobe_event(int fd, const char *def)
+{
+	ssize_t n;
+
+	errno = 0;
+	n = write(fd, def, strlen(def));
+	return n == (ssize_t)strlen(def) ? 0 : errno ? errno : EIO;
+}
+
+#define TRACEFS "/review-tracefs"
+
+/*
+ * Kprobes on the app's code, by address and by name, and on the syscall
+ * stubs that run on its stack: refused (EINVAL: the kprobe blacklist), where
+ * the int3 of such a probe would be the app's SIGTRAP.  A kernel function
+ * stays probeable.  Needs tracefs with kprobe events (the debug kernels).
+ */
+static void kprobes_app_code(void)
+{
+	char def[64];
+	int fd, e;
+
+	mkdir(TRACEFS, 0700);
+	fd = -1;
+	if (!mount("tracefs", TRACEFS, "tracefs", 0, NULL))
+		fd = open(TRACEFS "/kprobe_events", O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0) {
+		skip("no kprobe events in tracefs (the debug kernels have them)",
+		     "kprobes on the app's code are refused, on a kernel function accepted");
+		umount(TRACEFS);
+		return;
+	}
+	e = kprobe_event(fd, "p:review_vfs_read vfs_read\n");
+	check(e == 0, "a kprobe on vfs_read is accepted (errno %d)", e);
+	e = kprobe_event(fd, "-:review_vfs_read\n");
+	check(e == 0, "and removed (errno %d)", e);
+	if (in_ukl()) {
+		snprintf(def, sizeof(def), "p:review_app %#lx\n", (unsigned long)kprobes_app_code);
+		e = kprobe_event(fd, def);
+		check(e == EINVAL, "UKL: a kprobe at the address of an app function is refused "
+		      "with EINVAL (errno %d)", e);
+		e = kprobe_event(fd, "p:review_main app.main\n");
+		check(e == EINVAL, "UKL: a kprobe on app.main is refused with EINVAL (errno %d)", e);
+		e = kprobe_event(fd, "p:review_stub __ukl_sys_read\n");
+		check(e == EINVAL, "UKL: a kprobe on the syscall stub __ukl_sys_read is refused "
+		      "with EINVAL (errno %d)", e);
+	} else {
+		skip("Linux: the program's code is not kernel text",
+		     "UKL: kprobes on the app's code are refused");
+	}
+	close(fd);
+	check(!umount(TRACEFS), "tracefs unmounted (errno %d)", errno);
+}
+
 int proc_review(int argc, char **argv)
 {
 	(void)argc;
@@ -183,6 +244,7 @@ int proc_review(int argc, char **argv)
 	dontneed_stack();
 	fpu_after_fault();
 	uaccess_range();
+	kprobes_app_code();
 	return tap_end();
 }
 
