@@ -10,8 +10,10 @@
  *  - system calls given a buffer that runs off the end of the app's bss
  *    (UKL: kernel data follows it): an 8-byte store at its last byte and
  *    a 32-byte read of its last 8 bytes must be EFAULT, not reach past it;
- *  - kprobes on the app's code: accepted, their int3 was the app's SIGTRAP
- *    (kernel's with kprobe events only: the debug kernels).
+ *  - kprobes on the app's code: accepted, and their int3 was the app's
+ *    SIGTRAP; now refused, while one on vfs_read fires on the app's reads
+ *    (kernels with kprobe events only: the debug kernels);
+ *  - what perf sees of app code: user samples at the app's addresses.
  * spin: munmap, a short sleep, then 5 s without a system call; booted with
  * one vCPU and a 3 s RCU stall timeout, the kernel log must stay clean.
  */
@@ -24,6 +26,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -193,6 +197,42 @@ static int kprobe_event(int fd, const char *def)
 #define TRACEFS "/review-tracefs"
 
 /*
+ * The kprobe review_vfs_read enabled for 4 reads of a file: the hits in
+ * kprobe_profile, or -1.
+ */
+static long vfs_read_hits(void)
+{
+	const char *enable = TRACEFS "/events/kprobes/review_vfs_read/enable";
+	char buf[512], name[64];
+	long hits = -1, h;
+	FILE *f;
+	int fd, i;
+
+	fd = open(enable, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		goto out;
+	for (i = 0; i < 4; i++) {
+		int r = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+
+		if (r >= 0 && read(r, buf, sizeof(buf)) <= 0)
+			diag("read of /proc/self/stat failed (errno %d)", errno);
+		close(r);
+	}
+	if (write(fd, "0", 1) != 1)
+		goto out;
+	f = fopen(TRACEFS "/kprobe_profile", "re");
+	while (f && fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "%63s %ld", name, &h) == 2 && !strcmp(name, "review_vfs_read"))
+			hits = h;
+	if (f)
+		fclose(f);
+out:
+	if (fd >= 0)
+		close(fd);
+	return hits;
+}
+
+/*
  * Kprobes on the app's code, by address and by name, and on the syscall
  * stubs that run on its stack: refused (EINVAL: the kprobe blacklist), where
  * the int3 of such a probe would be the app's SIGTRAP.  A kernel function
@@ -201,6 +241,7 @@ static int kprobe_event(int fd, const char *def)
 static void kprobes_app_code(void)
 {
 	char def[64];
+	long hits;
 	int fd, e;
 
 	mkdir(TRACEFS, 0700);
@@ -215,8 +256,10 @@ static void kprobes_app_code(void)
 	}
 	e = kprobe_event(fd, "p:review_vfs_read vfs_read\n");
 	check(e == 0, "a kprobe on vfs_read is accepted (errno %d)", e);
+	hits = vfs_read_hits();
+	check(hits >= 4, "it fires on the app's reads (%ld hits for 4 reads)", hits);
 	e = kprobe_event(fd, "-:review_vfs_read\n");
-	check(e == 0, "and removed (errno %d)", e);
+	check(e == 0, "and is removed (errno %d)", e);
 	if (in_ukl()) {
 		snprintf(def, sizeof(def), "p:review_app %#lx\n", (unsigned long)kprobes_app_code);
 		e = kprobe_event(fd, def);
@@ -235,6 +278,83 @@ static void kprobes_app_code(void)
 	check(!umount(TRACEFS), "tracefs unmounted (errno %d)", errno);
 }
 
+/* Some work in the app's own code, with no call out of it. */
+static __attribute__((noipa, noinline)) unsigned long perf_spin(unsigned long n)
+{
+	unsigned long x = 1;
+
+	while (n--)
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+	return x;
+}
+
+/*
+ * What perf sees of app code: samples of the software clock (the only
+ * sampling source under TCG, which has no PMU) taken while the app spins in
+ * perf_spin().  They come from the timer interrupt, whose frame the entry
+ * code makes a user-mode frame for app code: so on UKL as on Linux they are
+ * user samples (PERF_RECORD_MISC_USER) at perf_spin's addresses.
+ */
+static void perf_app_code(void)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_SOFTWARE, .size = sizeof(a),
+		.config = PERF_COUNT_SW_CPU_CLOCK, .sample_period = 1000000,
+		.sample_type = PERF_SAMPLE_IP, .disabled = 1, .exclude_hv = 1,
+	};
+	uintptr_t spin = (uintptr_t)perf_spin;
+	long total = 0, in_spin = 0, user = 0;
+	struct perf_event_mmap_page *meta;
+	struct timespec t0, t;
+	size_t len = 9 * 4096;
+	uint64_t pos, head;
+	char *buf;
+	int fd, e;
+
+	fd = syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	buf = fd < 0 ? MAP_FAILED : mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	e = buf == MAP_FAILED ? errno : 0;
+	if (!check(!e, "perf_event_open of a cpu-clock sampling event on the app, "
+		   "and its ring buffer (errno %d)", e)) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	meta = (struct perf_event_mmap_page *)buf;
+	ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		perf_spin(2000000);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < 500);
+	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+	head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
+	for (pos = 0; pos < head && head <= meta->data_size; ) {
+		struct perf_event_header *h = (void *)(buf + meta->data_offset +
+						       pos % meta->data_size);
+
+		if (h->size < sizeof(*h))
+			break;
+		if (h->type == PERF_RECORD_SAMPLE) {
+			uint64_t ip = *(uint64_t *)(h + 1);
+			int at_spin = ip - spin < 256;
+
+			total++;
+			in_spin += at_spin;
+			user += at_spin && (h->misc & PERF_RECORD_MISC_CPUMODE_MASK) ==
+					   PERF_RECORD_MISC_USER;
+		}
+		pos += h->size;
+	}
+	check(total >= 20 && in_spin * 10 >= total * 8,
+	      "perf: at least 8 in 10 of the samples taken while the app spins are at its "
+	      "spinning function (%ld of %ld)", in_spin, total);
+	check(in_spin > 0 && user == in_spin, "perf: those samples of app code are user samples, "
+	      "as on Linux (%ld of %ld)", user, in_spin);
+	munmap(buf, len);
+	close(fd);
+}
+
 int proc_review(int argc, char **argv)
 {
 	(void)argc;
@@ -245,6 +365,7 @@ int proc_review(int argc, char **argv)
 	fpu_after_fault();
 	uaccess_range();
 	kprobes_app_code();
+	perf_app_code();
 	return tap_end();
 }
 
