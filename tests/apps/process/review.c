@@ -275,7 +275,8 @@ static void kprobes_app_code(void)
 		     "UKL: kprobes on the app's code are refused");
 	}
 	close(fd);
-	check(!umount(TRACEFS), "tracefs unmounted (errno %d)", errno);
+	e = umount(TRACEFS) ? errno : 0;
+	check(!e, "tracefs unmounted (errno %d)", e);
 }
 
 /* Some work in the app's own code, with no call out of it. */
