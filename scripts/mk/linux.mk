@@ -95,14 +95,23 @@ kbuild = $(call say,KERNEL,$(notdir $(1)) $(2) (log: $(1)/build.log)); \
 $(KO_BASE)/vmlinux: $(KO_BASE)/.config FORCE
 	$(Q)$(call kbuild,$(KO_BASE),vmlinux)
 
-PHONY += linux-source linux-export menuconfig linux-clean baseline-kernel
+# The series one step at a time (scripts/check-series): each commit of
+# $(KSRC) on ukl-base built at its step, with the baseline config (vmlinux)
+# and the UKL config (vmlinux.o; ukl-lib/ at the last step), in a clone of
+# the tree in $(LINUX_SERIES_CHECK).  A step is built again only when its
+# tree, the configs or (last step) ukl-lib/ changed.
+LINUX_SERIES_CHECK := $(O)/series-check
+
+PHONY += linux-source linux-check-series linux-export menuconfig linux-clean baseline-kernel
 linux-source: $(O)/linux/.stamp-patched ## extract Linux 6.12 and apply linux-patches/
-linux-export: ## write the commits made in build/linux/src back into linux-patches/
+linux-check-series: ## build every patch of build/linux/src at its step (linux-export runs it)
+	$(Q)$(ccache-env) JOBS=$(JOBS) $(TOP)/scripts/check-series $(KSRC) $(TOP) $(LINUX_SERIES_CHECK)
+linux-export: linux-check-series ## write the commits made in build/linux/src back into linux-patches/
 	$(Q)$(TOP)/scripts/export-series $(KSRC) $(TOP)/linux-patches
 	$(Q)touch $(O)/linux/.stamp-patched
 menuconfig: $(KO_UKL)/.config ## open the UKL kernel's config (build/linux-ukl/.config)
 	$(Q)$(KMAKE) O=$(KO_UKL) menuconfig
 baseline-kernel: $(KO_BASE)/vmlinux ## build the baseline kernel (CONFIG_UKL=n)
-linux-clean: ## remove the extracted tree and both kernel builds (refused while the tree has unexported work)
+linux-clean: ## remove the extracted tree, both kernel builds and the series check (refused while the tree has unexported work)
 	$(Q)$(linux-keep-work)
-	$(Q)rm -rf $(O)/linux $(KO_UKL) $(KO_BASE)
+	$(Q)rm -rf $(O)/linux $(KO_UKL) $(KO_BASE) $(LINUX_SERIES_CHECK)

@@ -9,6 +9,7 @@ TEST_PROGS := \
 	tests/host/deps-order \
 	tests/host/gen-syscalls \
 	tests/host/driver-options \
+	tests/host/check-series \
 	tests/build/libc \
 	tests/build/image \
 	tests/build/driver \
