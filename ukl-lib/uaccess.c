@@ -28,8 +28,8 @@
 #include <linux/ukl.h>
 #include "ukl.h"
 
-static bool ukl_in(unsigned long addr, unsigned long size,
-		   const char *start, const char *end)
+static __always_inline bool ukl_in(unsigned long addr, unsigned long size,
+				   const char *start, const char *end)
 {
 	return addr >= (unsigned long)start && addr <= (unsigned long)end &&
 	       size <= (unsigned long)end - addr;
@@ -38,9 +38,10 @@ static bool ukl_in(unsigned long addr, unsigned long size,
 /*
  * [@addr, @addr + @size) lies within one part of the app's image: its
  * code (read by, e.g., process_vm_readv of itself), read-only data,
- * data or bss.
+ * data or bss.  Inline: ukl_access_ok() may run inside a user access
+ * region (objtool's uaccess_safe list), where it may call nothing.
  */
-static bool ukl_app_range(unsigned long addr, unsigned long size)
+static __always_inline bool ukl_app_range(unsigned long addr, unsigned long size)
 {
 	return ukl_in(addr, size, ukl_app_text_start, ukl_app_text_end) ||
 	       ukl_in(addr, size, ukl_app_rodata_start, ukl_app_rodata_end) ||
