@@ -96,10 +96,10 @@ $(KO_BASE)/vmlinux: $(KO_BASE)/.config FORCE
 	$(Q)$(call kbuild,$(KO_BASE),vmlinux)
 
 # The series one step at a time (scripts/check-series): each commit of
-# $(KSRC) on ukl-base built at its step, with the baseline config (vmlinux)
-# and the UKL config (vmlinux.o; ukl-lib/ at the last step), in a clone of
-# the tree in $(LINUX_SERIES_CHECK).  A step is built again only when its
-# tree, the configs or (last step) ukl-lib/ changed.
+# $(KSRC) on ukl-base built at its step with both configs (vmlinux_o: every
+# object, ld -r, objtool; at the last step ukl-lib/ too, and the baseline
+# linked), in a clone of the tree in $(LINUX_SERIES_CHECK).  A step is built
+# again only when its tree, the configs or (last step) ukl-lib/ changed.
 LINUX_SERIES_CHECK := $(O)/series-check
 
 PHONY += linux-source linux-check-series linux-export menuconfig linux-clean baseline-kernel
