@@ -39,6 +39,9 @@ static inline int in_ukl(void)
 	return (cs & 3) == 0;
 }
 
+/* profile.c: @n steps of app code that calls nothing and makes no syscall. */
+unsigned long profile_compute(unsigned long seed, long n);
+
 /* stacks.c: recurse @bytes deep, checking every frame; 1 if intact. */
 int stack_recurse(long bytes, uintptr_t *lowest, long *levels);
 

@@ -33,9 +33,10 @@ static long profile_ns(const struct timespec *a, const struct timespec *b)
 
 /*
  * noipa: gcc would otherwise see that profile_compute() touches no memory
- * and move the call across clock_gettime(), timing nothing.
+ * and move the call across clock_gettime(), timing nothing.  The review
+ * area's perf check spins in it too (proc.h).
  */
-__attribute__((noinline, noipa)) static unsigned long profile_compute(unsigned long seed, long n)
+__attribute__((noinline, noipa)) unsigned long profile_compute(unsigned long seed, long n)
 {
 	unsigned long x = seed;
 	long i;

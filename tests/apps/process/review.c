@@ -25,14 +25,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <linux/perf_event.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
+#include <linux/perf_event.h>
 
 #include "proc.h"
 #include "tap.h"
@@ -236,9 +236,11 @@ out:
  * Kprobes on the app's code, by address and by name, and on the syscall
  * stubs that run on its stack: refused (EINVAL: the kprobe blacklist), where
  * the int3 of such a probe would be the app's SIGTRAP.  A kernel function
- * stays probeable.  Needs tracefs with kprobe events (the debug kernels).
+ * stays probeable.  Needs tracefs with kprobe events (the debug kernels):
+ * without them a SKIP, or a failure if @required (the kernel's config has
+ * them: tests/boot/process says so with the argument "kprobes").
  */
-static void kprobes_app_code(void)
+static void kprobes_app_code(int required)
 {
 	char def[64];
 	long hits;
@@ -249,8 +251,12 @@ static void kprobes_app_code(void)
 	if (!mount("tracefs", TRACEFS, "tracefs", 0, NULL))
 		fd = open(TRACEFS "/kprobe_events", O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0) {
-		skip("no kprobe events in tracefs (the debug kernels have them)",
-		     "kprobes on the app's code are refused, on a kernel function accepted");
+		if (required)
+			check(0, "kprobe_events in tracefs, as the kernel's config says (errno %d)",
+			      errno);
+		else
+			skip("no kprobe events in tracefs (the debug kernels have them)",
+			     "kprobes on the app's code are refused, on a kernel function accepted");
 		umount(TRACEFS);
 		return;
 	}
@@ -279,22 +285,12 @@ static void kprobes_app_code(void)
 	check(!e, "tracefs unmounted (errno %d)", e);
 }
 
-/* Some work in the app's own code, with no call out of it. */
-static __attribute__((noipa, noinline)) unsigned long perf_spin(unsigned long n)
-{
-	unsigned long x = 1;
-
-	while (n--)
-		x = x * 6364136223846793005UL + 1442695040888963407UL;
-	return x;
-}
-
 /*
  * What perf sees of app code: samples of the software clock (the only
  * sampling source under TCG, which has no PMU) taken while the app spins in
- * perf_spin().  They come from the timer interrupt, whose frame the entry
+ * profile_compute() (profile.c).  They come from the timer interrupt, whose frame the entry
  * code makes a user-mode frame for app code: so on UKL as on Linux they are
- * user samples (PERF_RECORD_MISC_USER) at perf_spin's addresses.
+ * user samples (PERF_RECORD_MISC_USER) at profile_compute's addresses.
  */
 static void perf_app_code(void)
 {
@@ -303,7 +299,7 @@ static void perf_app_code(void)
 		.config = PERF_COUNT_SW_CPU_CLOCK, .sample_period = 1000000,
 		.sample_type = PERF_SAMPLE_IP, .disabled = 1, .exclude_hv = 1,
 	};
-	uintptr_t spin = (uintptr_t)perf_spin;
+	uintptr_t spin = (uintptr_t)profile_compute;
 	long total = 0, in_spin = 0, user = 0;
 	struct perf_event_mmap_page *meta;
 	struct timespec t0, t;
@@ -325,14 +321,15 @@ static void perf_app_code(void)
 	ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
-		perf_spin(2000000);
+		profile_compute(1, 2000000);
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < 500);
 	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+	/* 500 ms of samples fit the buffer: it never wraps (if it did, no
+	 * sample would be counted and the checks below would fail). */
 	head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
 	for (pos = 0; pos < head && head <= meta->data_size; ) {
-		struct perf_event_header *h = (void *)(buf + meta->data_offset +
-						       pos % meta->data_size);
+		struct perf_event_header *h = (void *)(buf + meta->data_offset + pos);
 
 		if (h->size < sizeof(*h))
 			break;
@@ -356,16 +353,15 @@ static void perf_app_code(void)
 	close(fd);
 }
 
+/* review [kprobes]: with "kprobes", the kernel has kprobe events. */
 int proc_review(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
 	tap_begin();
 	nt_flag();
 	dontneed_stack();
 	fpu_after_fault();
 	uaccess_range();
-	kprobes_app_code();
+	kprobes_app_code(argc > 2 && !strcmp(argv[2], "kprobes"));
 	perf_app_code();
 	return tap_end();
 }
