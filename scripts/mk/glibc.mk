@@ -14,10 +14,25 @@
 # or, for the rest, a `call __ukl_syscall'.  The shared objects (.os, .oS) keep
 # their PIC flags and their syscall instructions.
 #
+# Two builds in the one build folder.  What every image links (make glibc,
+# the sysroot) is built with build-shared=no on glibc's make command line:
+# the static objects only (2,976 objects instead of 6,077).  That is not
+# --disable-shared, which would also turn on static NSS and so change
+# libc.a: the configure, config.h and the headers generated first are those
+# of the shared configure, so every member of libc.a and libm.a is the one
+# the whole build makes (compared with the debug information stripped: the
+# same bytes).  glibc 2.36 makes some of the headers every object includes
+# only in its shared configuration (GLIBC_PREGEN): they are made first, by
+# a make without build-shared=no.  The shared half (libc.so, ld.so, the .os
+# objects, the gconv modules) is needed only by the linux column of make
+# conformance (glibc's tests linked dynamically): make glibc-shared builds
+# it into the same folder, and make conformance asks for it.
+#
 # Working on the patches: commit in $(O)/glibc/src, then `make glibc-export`;
 # the next `make glibc` rebuilds from a fresh configure.  For quick
-# experiments, `make -C $(O)/glibc/obj -j2 && make -C $(O)/glibc/obj install
-# install_root=$(O)/glibc/sysroot` rebuilds only what changed.
+# experiments, `make -C $(O)/glibc/obj -j2 build-shared=no && make -C
+# $(O)/glibc/obj build-shared=no install install_root=$(O)/glibc/sysroot`
+# rebuilds only what changed.
 
 ##@ glibc
 GLIBC_VERSION := 2.36
@@ -158,10 +173,32 @@ $(GLIBC_DIR)/.stamp-configured: $(GLIBC_DIR)/.stamp-patched \
 	  $(GLIBC_TREE)/configure $(GLIBC_CONFIGURE_ARGS) < /dev/null)
 	$(Q)touch $@
 
+GLIBC_PREGEN := libc-modules.h abi-versions.h first-versions.h ldbl-compat-choose.h \
+	dl-tunable-list.h gnu/lib-names.h gnu/lib-names-64.h
 $(GLIBC_DIR)/.stamp-built: $(GLIBC_DIR)/.stamp-configured
-	$(Q)$(call say,BUILD,glibc (about 5 min; log: $(GLIBC_DIR)/build.log))
-	$(Q)$(call glibc-run,build,$(GLIBC_MAKE))
+	$(Q)$(call say,BUILD,glibc static (about 3 min; log: $(GLIBC_DIR)/build.log))
+	$(Q)rm -f $(GLIBC_DIR)/.stamp-built-shared
+	$(Q)$(call glibc-run,build,$(GLIBC_MAKE) $(addprefix $(GLIBC_OBJ)/,$(GLIBC_PREGEN)) && \
+	  $(GLIBC_MAKE) build-shared=no)
 	$(Q)touch $@
+
+# The shared half, on top of the static build (the .o objects and libc.a
+# are up to date and stay as they are: only what build-shared=no left out is
+# made).
+$(GLIBC_DIR)/.stamp-built-shared: $(GLIBC_DIR)/.stamp-built
+	$(Q)$(call say,BUILD,glibc shared (for make conformance; about 5 min; log: $(GLIBC_DIR)/build-shared.log))
+	$(Q)$(call glibc-run,build-shared,$(GLIBC_MAKE))
+	$(Q)touch $@
+
+# What the static install leaves out but a static link may use: the
+# <gnu/lib-names.h> headers (generated first, above; the shared install
+# copies them as they are) and libanl.a, which since glibc 2.34 is an empty
+# archive (getaddrinfo_a is in libc) that only the shared configuration
+# makes: a program's -lanl finds it, as on Debian.
+define glibc-install-static-extras
+cp $(GLIBC_OBJ)/gnu/lib-names.h $(GLIBC_OBJ)/gnu/lib-names-64.h $(GLIBC_SYSROOT)/usr/include/gnu/ && \
+printf '!<arch>\n' > $(GLIBC_SYSROOT)/usr/lib/libanl.a
+endef
 
 # A fresh sysroot each time, so that nothing stale survives in it.  It also
 # gets the Linux UAPI headers glibc was built against (linux-libc-dev), so
@@ -170,7 +207,8 @@ GLIBC_UAPI_DIRS := asm-generic linux misc mtd rdma sound video xen
 $(GLIBC_STAMP): $(GLIBC_DIR)/.stamp-built
 	$(Q)$(call say,INSTALL,glibc -> $(GLIBC_SYSROOT))
 	$(Q)rm -rf $(GLIBC_SYSROOT)
-	$(Q)$(call glibc-run,install,$(GLIBC_MAKE) install install_root=$(GLIBC_SYSROOT))
+	$(Q)$(call glibc-run,install,$(GLIBC_MAKE) build-shared=no install install_root=$(GLIBC_SYSROOT))
+	$(Q)$(glibc-install-static-extras)
 	$(Q)for d in $(GLIBC_UAPI_DIRS); do \
 	  if [ -d /usr/include/$$d ]; then cp -a /usr/include/$$d $(GLIBC_SYSROOT)/usr/include/; fi; \
 	done; cp -a /usr/include/x86_64-linux-gnu/asm $(GLIBC_SYSROOT)/usr/include/asm
@@ -178,8 +216,9 @@ $(GLIBC_STAMP): $(GLIBC_DIR)/.stamp-built
 	  { echo "error: glibc install did not produce usr/lib/libc.a and crt1.o" >&2; exit 1; }
 	$(Q)touch $@
 
-PHONY += glibc glibc-source glibc-export glibc-clean
+PHONY += glibc glibc-shared glibc-source glibc-export glibc-clean
 glibc: $(GLIBC_STAMP) ## build glibc for the kernel code model into build/glibc/sysroot
+glibc-shared: $(GLIBC_STAMP) $(GLIBC_DIR)/.stamp-built-shared ## also glibc's shared half in build/glibc/obj (make conformance needs it)
 glibc-source: $(GLIBC_DIR)/.stamp-patched ## extract glibc 2.36 and apply glibc-patches/
 glibc-export: ## write the commits made in build/glibc/src back into glibc-patches/
 	$(Q)test -d $(GLIBC_TREE)/.git || { echo "error: no tree in $(GLIBC_TREE) (make glibc-source)" >&2; exit 1; }

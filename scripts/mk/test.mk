@@ -12,6 +12,7 @@ TEST_PROGS := \
 	tests/host/check-series \
 	tests/build/libc \
 	tests/build/image \
+	tests/build/relink \
 	tests/build/driver \
 	tests/build/corpus \
 	tests/build/lock \
@@ -117,7 +118,7 @@ CONF_TIMEOUT ?= 120
 CONF_TIMEOUT_FACTOR ?= 1
 PHONY += conformance
 conformance: ## kselftests and glibc tests on linux / linux_ukl_libc / ukl_entry / ukl_bypass: table, build/conformance/results.csv
-	$(Q)$(MAKE) --no-print-directory ukl-gcc baseline-image
+	$(Q)$(MAKE) --no-print-directory ukl-gcc glibc-shared baseline-image
 	$(Q)UKL_TOP=$(TOP) UKL_O=$(O) ACCEL=$(ACCEL) CONF_TIMEOUT=$(CONF_TIMEOUT) \
 		CONF_TIMEOUT_FACTOR=$(CONF_TIMEOUT_FACTOR) \
 		$(TOP)/tests/conformance/conformance --jobs $(CONF_JOBS)
