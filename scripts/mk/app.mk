@@ -289,14 +289,15 @@ $(APP_BUILD)/ukl-rootfs.list: $(APP_BUILD)/rootfs.list
 #    kbuild does not descend into, and make vmlinux only relinks (vmlinux.o,
 #    modpost, the kallsyms links).  That relink is taken only when nothing
 #    the kernel objects are made from is newer than the start of the last
-#    full kbuild ($(KO_UKL)/.kbuild-done): the kernel tree, ukl-lib/, Kconfig.ukl, the
-#    .config, the initramfs list and the files it names, and the compiler
-#    (files: a folder's date changes with what kbuild writes beside the
-#    sources).  Otherwise kbuild runs as usual, and make says which file was
-#    newer.
+#    full kbuild ($(KO_UKL)/.kbuild-done): the kernel tree, ukl-lib/,
+#    Kconfig.ukl, the initramfs list and the files it names, and the
+#    compiler (files: a folder's date changes with what kbuild writes beside
+#    the sources); and the .config must be the one that build started from
+#    (by content: kconfig may rewrite it during a build).  Otherwise kbuild
+#    runs as usual, and make says which file changed.
 KBUILD_DONE := $(KO_UKL)/.kbuild-done
-kernel-inputs-newer = find $(KSRC)/ $(TOP)/ukl-lib/ $(TOP)/Kconfig.ukl $(KO_UKL)/.config \
-	$(KO_UKL)/ukl-rootfs.list $$(awk '$$1 == "file" { print $$3 }' $(KO_UKL)/ukl-rootfs.list) \
+kernel-inputs-newer = cmp -s $(KO_UKL)/.config $(KBUILD_DONE).config || echo $(KO_UKL)/.config; \
+	find $(KSRC)/ $(TOP)/ukl-lib/ $(TOP)/Kconfig.ukl $(KO_UKL)/ukl-rootfs.list $$(awk '$$1 == "file" { print $$3 }' $(KO_UKL)/ukl-rootfs.list) \
 	$(realpath $(shell command -v $(CC))) -path $(KSRC)/.git -prune -o ! -type d -newer $(KBUILD_DONE) -print -quit
 $(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/.config \
 		$(APP_HELPER_BINS) FORCE
@@ -304,12 +305,12 @@ $(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/ukl-rootfs.list $(KO_U
 	$(Q)cmp -s $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list || \
 	  cp $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list
 	$(Q)if [ -f $(KBUILD_DONE) ] && [ -f $(KO_UKL)/vmlinux ] && \
-	    newer=$$($(kernel-inputs-newer)) && [ -z "$$newer" ]; then \
+	    newer=$$({ $(kernel-inputs-newer); } | head -n 1) && [ -z "$$newer" ]; then \
 	  if [ $(KO_UKL)/ukl-app.a -nt $(KO_UKL)/vmlinux ]; then \
 	    $(call kbuild,$(KO_UKL),vmlinux,build-dir=ukl-app-only,relink: only the app changed); fi; \
 	else \
-	  if [ -n "$${newer:-}" ]; then echo "  (the whole kernel build: $$newer is newer than its last run)"; fi; \
-	  rm -f $(KBUILD_DONE) && touch $(KBUILD_DONE).start && \
+	  if [ -n "$${newer:-}" ]; then echo "  (the whole kernel build: $$newer changed since its last run)"; fi; \
+	  rm -f $(KBUILD_DONE) && touch $(KBUILD_DONE).start && cp $(KO_UKL)/.config $(KBUILD_DONE).config && \
 	  { $(call kbuild,$(KO_UKL),vmlinux scripts_gdb); } && \
 	  mv -f $(KBUILD_DONE).start $(KBUILD_DONE); fi
 	$(Q)$(call check-kernel-functions,$(KO_UKL)/vmlinux)

@@ -51,16 +51,21 @@ endef
 # whose debug info names another clone.  The compiler is known by its
 # content, not its file's date (CCACHE_COMPILERCHECK), so that the same
 # Debian gcc installed elsewhere (test-fresh's root) finds the same objects.
-# Depend mode (CCACHE_DEPEND): a hit is found from the source, the flags and
-# the headers the compiler's own dependency file (-MD, -Wp,-MMD, which kbuild
-# and glibc pass) named last time, never by running the preprocessor.  In the
-# default mode every miss also runs the preprocessor: an empty cache then
-# costs 30% more than no cache (measured on the kernel's kernel/ and mm/:
-# 68.5 s, 52.5 s without ccache, 54.3 s in depend mode); a compilation
-# without a dependency file is cached in the default mode.
+# glibc's build runs ccache in depend mode ($(ccache-depend-env), glibc.mk):
+# a hit is found from the source, the flags and the headers the compiler's
+# own dependency file (-MD) named last time, never by running the
+# preprocessor.  In the default mode every miss also runs the preprocessor:
+# an empty cache then costs 30% more than no cache (measured on the
+# kernel's kernel/ and mm/: 68.5 s, 52.5 s without ccache, 54.3 s in
+# depend mode).  Not for the kernels: depend mode does not see an
+# `.incbin' (kbuild's initramfs, the bzImage payload, the real-mode blob),
+# so it hands back an object with the old contents (seen: an app's image
+# with the previous app's initramfs); the default mode refuses to cache
+# those, as "unsupported code directive".
 ifeq ($(CCACHE),1)
 ccache-env = env PATH=/usr/lib/ccache:$$PATH CCACHE_DIR=$(UKL_CACHE)/ccache CCACHE_BASEDIR=$(O) \
-	CCACHE_COMPILERCHECK=content CCACHE_DEPEND=1
+	CCACHE_COMPILERCHECK=content
+ccache-depend-env = CCACHE_DEPEND=1
 else ifeq ($(CCACHE),0)
 ccache-env =
 else

@@ -45,7 +45,7 @@ $(O)/linux/source: FORCE
 
 # The pristine tree, from Debian's tarball or from LINUX_SRC (copied, never
 # patched in place).
-quiet_cmd_extract_linux = EXTRACT $(or $(LINUX_SRC),$(LINUX_TARBALL))
+quiet_cmd_extract_linux = EXTRACT $(or $(LINUX_SRC),$(LINUX_TARBALL)) (about 1 min)
       cmd_extract_linux = $(TOP)/scripts/extract-source $(KSRC) $(LINUX_SOURCE) && \
 			  sed -n 's/^VERSION = /v/p;s/^PATCHLEVEL = /./p;s/^SUBLEVEL = /./p' $(KSRC)/Makefile | \
 			  tr -d '\n' > $(O)/linux/version && \
@@ -98,7 +98,7 @@ $(eval $(call kconfig-rule,$(KO_BASE),$(CONFIG_FRAGMENTS_BASE)))
 # runs; its output goes to a log unless V=1.
 # $(call kbuild,build dir,targets[,more make arguments,what they mean])
 kbuild-flags = $(if $(filter $(KO_UKL),$(1)),KCFLAGS='$(UKL_KCFLAGS)')
-kbuild = $(call say,KERNEL,$(notdir $(1)) $(2)$(if $(4), ($(4))) (log: $(1)/build.log)); \
+kbuild = $(call say,KERNEL,$(notdir $(1)) $(2)$(if $(4), ($(4)))$(if $(wildcard $(1)/vmlinux),, (a first build: about 5 min)) (log: $(1)/build.log)); \
 	 if [ "$(KBUILD_VERBOSE)" = 1 ]; then $(KMAKE) O=$(1) $(kbuild-flags) $(2) $(3); \
 	 else $(KMAKE) O=$(1) $(kbuild-flags) $(2) $(3) > $(1)/build.log 2>&1 || \
 	   { tail -n 40 $(1)/build.log >&2; echo "error: kernel build failed; full log: $(1)/build.log" >&2; exit 1; }; fi
