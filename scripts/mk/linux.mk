@@ -24,16 +24,6 @@ endif
 # GLIBC_CFLAGS), so that ccache can reuse another clone's objects; gdb and
 # addr2line resolve the paths from $(O).
 KMAKE = $(ccache-env) $(MAKE) -C $(KSRC) ARCH=x86_64 -j$(JOBS) KCFLAGS=-fdebug-prefix-map=$(O)=.
-# The UKL kernel's debug information (ukl.config) keeps every type and line
-# but not gcc's variable tracking (the location lists of locals and
-# arguments): the fault reports and profiles (addr2line: function, inlined
-# callers, file:line) and gdb's types, frames and lines (make debug, lx-ps)
-# are the same; gdb shows more of a kernel function's arguments as
-# <optimized out>.  Measured on kernel/ and mm/ of this config without
-# ccache: 48.3 s and 55 MB of objects, with variable tracking 52.5 s and
-# 70 MB, no debug information 45.2 s and 18 MB.  (CONFIG_DEBUG_INFO_REDUCED
-# would also drop the struct types of most files, which gdb's helpers need.)
-UKL_KCFLAGS := -fdebug-prefix-map=$(O)=. -fno-var-tracking
 
 LINUX_SOURCE := $(if $(LINUX_SRC),$(abspath $(LINUX_SRC)),$(LINUX_TARBALL))
 linux-keep-work = $(TOP)/scripts/check-exported $(KSRC) linux-export
@@ -97,10 +87,9 @@ $(eval $(call kconfig-rule,$(KO_BASE),$(CONFIG_FRAGMENTS_BASE)))
 # Kernel builds: kbuild tracks its own dependencies, so the sub-make always
 # runs; its output goes to a log unless V=1.
 # $(call kbuild,build dir,targets[,more make arguments,what they mean])
-kbuild-flags = $(if $(filter $(KO_UKL),$(1)),KCFLAGS='$(UKL_KCFLAGS)')
 kbuild = $(call say,KERNEL,$(notdir $(1)) $(2)$(if $(4), ($(4)))$(if $(wildcard $(1)/vmlinux),, (a first build: about 5 min)) (log: $(1)/build.log)); \
-	 if [ "$(KBUILD_VERBOSE)" = 1 ]; then $(KMAKE) O=$(1) $(kbuild-flags) $(2) $(3); \
-	 else $(KMAKE) O=$(1) $(kbuild-flags) $(2) $(3) > $(1)/build.log 2>&1 || \
+	 if [ "$(KBUILD_VERBOSE)" = 1 ]; then $(KMAKE) O=$(1) $(2) $(3); \
+	 else $(KMAKE) O=$(1) $(2) $(3) > $(1)/build.log 2>&1 || \
 	   { tail -n 40 $(1)/build.log >&2; echo "error: kernel build failed; full log: $(1)/build.log" >&2; exit 1; }; fi
 
 $(KO_BASE)/vmlinux: $(KO_BASE)/.config FORCE
