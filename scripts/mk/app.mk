@@ -311,7 +311,7 @@ $(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/ukl-rootfs.list $(KO_U
 	else \
 	  if [ -n "$${newer:-}" ]; then echo "  (the whole kernel build: $$newer changed since its last run)"; fi; \
 	  rm -f $(KBUILD_DONE) && touch $(KBUILD_DONE).start && cp $(KO_UKL)/.config $(KBUILD_DONE).config && \
-	  { $(call kbuild,$(KO_UKL),vmlinux scripts_gdb); } && \
+	  { $(call kbuild,$(KO_UKL),vmlinux); } && \
 	  mv -f $(KBUILD_DONE).start $(KBUILD_DONE); fi
 	$(Q)$(call check-kernel-functions,$(KO_UKL)/vmlinux)
 	$(Q)cmp -s $(KO_UKL)/vmlinux $@ || { cp $(KO_UKL)/vmlinux $@.tmp && mv $@.tmp $@; }

@@ -44,6 +44,7 @@ DEBUG_TIMEOUT ?= 3600
 DEPS_GOAL_PACKAGES += $(if $(filter debug,$(MAKECMDGOALS)),gdb)
 PHONY += debug
 debug: $(APP_BUILD)/vmlinux ## boot APP stopped, with gdb on the same vmlinux (ARGS=... GDB_CMDS=file)
+	$(Q)$(call kbuild,$(KO_UKL),scripts_gdb)
 	$(Q)$(TOP)/scripts/ukl-debug --image $< --kbuild $(KO_UKL) --obj $(O) \
 		--socket $(APP_BUILD)/gdb.sock $(if $(GDB_CMDS),--batch $(abspath $(GDB_CMDS))) -- \
 		$(TOP)/scripts/run-qemu $(run-qemu-args) --timeout $(DEBUG_TIMEOUT) $(call run-append) \
