@@ -316,6 +316,22 @@ $(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/ukl-rootfs.list $(KO_U
 	$(Q)$(call check-kernel-functions,$(KO_UKL)/vmlinux)
 	$(Q)cmp -s $(KO_UKL)/vmlinux $@ || { cp $(KO_UKL)/vmlinux $@.tmp && mv $@.tmp $@; }
 
+# A first build (no UKL vmlinux yet): glibc and the kernel's objects at
+# once.  Neither needs the other before the link (the kernel takes the app
+# archive, and the initramfs takes only the rootfs list and its files), and
+# each alone leaves a core idle in its serial parts (glibc's configure,
+# install and archives; kbuild's links).  A sub-make with -j2 builds glibc
+# and kbuild's goal "." (prepare and every object, no link); the image's
+# kbuild then only links.
+PHONY += first-build ukl-kernel-objects
+first-build:
+	$(Q)$(MAKE) --no-print-directory -j2 glibc ukl-kernel-objects
+ukl-kernel-objects: $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/.config $(APP_HELPER_BINS)
+	$(Q)cmp -s $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list || \
+	  cp $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list
+	$(Q)$(call kbuild,$(KO_UKL),.,,every kernel object while glibc builds)
+first-build-if-new := $(if $(wildcard $(KO_UKL)/vmlinux),,first-build)
+
 # Each APP_KERNEL_CALLS name must be a function of vmlinux (T or W), not a
 # macro, an inline function or data; otherwise no image comes out.
 check-kernel-functions = for n in $$(cat $(APP_BUILD)/kernel-calls); do \

@@ -87,7 +87,7 @@ $(eval $(call kconfig-rule,$(KO_BASE),$(CONFIG_FRAGMENTS_BASE)))
 # Kernel builds: kbuild tracks its own dependencies, so the sub-make always
 # runs; its output goes to a log unless V=1.
 # $(call kbuild,build dir,targets[,more make arguments,what they mean])
-kbuild = $(call say,KERNEL,$(notdir $(1)) $(2)$(if $(4), ($(4)))$(if $(wildcard $(1)/vmlinux),, (a first build: about 5 min)) (log: $(1)/build.log)); \
+kbuild = $(call say,KERNEL,$(notdir $(1)) $(2)$(if $(4), ($(4)))$(if $(wildcard $(1)/vmlinux $(1)/built-in.a),, (a first build: about 5 min)) (log: $(1)/build.log)); \
 	 if [ "$(KBUILD_VERBOSE)" = 1 ]; then $(KMAKE) O=$(1) $(2) $(3); \
 	 else $(KMAKE) O=$(1) $(2) $(3) > $(1)/build.log 2>&1 || \
 	   { tail -n 40 $(1)/build.log >&2; echo "error: kernel build failed; full log: $(1)/build.log" >&2; exit 1; }; fi

@@ -29,8 +29,8 @@ RUN_STATUS_FILE ?=
 run-status = $(if $(RUN_STATUS_FILE),; rc=$$?; echo $$rc > $(RUN_STATUS_FILE); exit $$rc)
 
 PHONY += run run-linux
-run: $(APP_BUILD)/vmlinux ## boot APP on the UKL kernel (ARGS=... ENV=... READY=regex PORTS="host[:guest] ...")
-	$(Q)$(RUN_QEMU) --kernel $< --log $(APP_BUILD)/ukl.log $(run-status)
+run: $(first-build-if-new) $(APP_BUILD)/vmlinux ## boot APP on the UKL kernel (ARGS=... ENV=... READY=regex PORTS="host[:guest] ...")
+	$(Q)$(RUN_QEMU) --kernel $(APP_BUILD)/vmlinux --log $(APP_BUILD)/ukl.log $(run-status)
 
 run-linux: $(APP_BUILD)/initramfs.cpio $(KO_BASE)/vmlinux ## boot APP as PID 1 of the baseline kernel (ARGS=... ENV=... READY=regex PORTS=...)
 	$(Q)$(RUN_QEMU) --kernel $(KO_BASE)/vmlinux --initrd $(APP_BUILD)/initramfs.cpio \
