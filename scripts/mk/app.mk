@@ -299,11 +299,12 @@ KBUILD_DONE := $(KO_UKL)/.kbuild-done
 kernel-inputs-newer = cmp -s $(KO_UKL)/.config $(KBUILD_DONE).config || echo $(KO_UKL)/.config; \
 	find $(KSRC)/ $(TOP)/ukl-lib/ $(TOP)/Kconfig.ukl $(KO_UKL)/ukl-rootfs.list $$(awk '$$1 == "file" { print $$3 }' $(KO_UKL)/ukl-rootfs.list) \
 	$(realpath $(shell command -v $(CC))) -path $(KSRC)/.git -prune -o ! -type d -newer $(KBUILD_DONE) -print -quit
+copy-rootfs-list = cmp -s $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list || \
+	cp $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list
 $(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/.config \
 		$(APP_HELPER_BINS) FORCE
 	$(Q)cmp -s $< $(KO_UKL)/ukl-app.a || cp $< $(KO_UKL)/ukl-app.a
-	$(Q)cmp -s $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list || \
-	  cp $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list
+	$(Q)$(copy-rootfs-list)
 	$(Q)if [ -f $(KBUILD_DONE) ] && [ -f $(KO_UKL)/vmlinux ] && \
 	    newer=$$({ $(kernel-inputs-newer); } | head -n 1) && [ -z "$$newer" ]; then \
 	  if [ $(KO_UKL)/ukl-app.a -nt $(KO_UKL)/vmlinux ]; then \
@@ -327,8 +328,7 @@ PHONY += first-build ukl-kernel-objects
 first-build:
 	$(Q)$(MAKE) --no-print-directory -j2 glibc ukl-kernel-objects
 ukl-kernel-objects: $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/.config $(APP_HELPER_BINS)
-	$(Q)cmp -s $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list || \
-	  cp $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/ukl-rootfs.list
+	$(Q)$(copy-rootfs-list)
 	$(Q)$(call kbuild,$(KO_UKL),.,,every kernel object while glibc builds)
 first-build-if-new := $(if $(wildcard $(KO_UKL)/vmlinux),,first-build)
 

@@ -16,7 +16,7 @@
 #
 # Two builds in the one build folder.  What every image links (make glibc,
 # the sysroot) is built with build-shared=no on glibc's make command line:
-# the static objects only (2,976 objects instead of 6,077).  That is not
+# the static objects only (2,976 objects instead of 6,340).  That is not
 # --disable-shared, which would also turn on static NSS and so change
 # libc.a: the configure, config.h and the headers generated first are those
 # of the shared configure, so every member of libc.a and libm.a is the one

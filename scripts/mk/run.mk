@@ -43,8 +43,11 @@ GDB_CMDS ?=
 DEBUG_TIMEOUT ?= 3600
 DEPS_GOAL_PACKAGES += $(if $(filter debug,$(MAKECMDGOALS)),gdb)
 PHONY += debug
+# The kernel's gdb helpers (scripts_gdb) are built here, once after each
+# whole kernel build ($(KBUILD_DONE), app.mk): make run does not need them.
 debug: $(APP_BUILD)/vmlinux ## boot APP stopped, with gdb on the same vmlinux (ARGS=... GDB_CMDS=file)
-	$(Q)$(call kbuild,$(KO_UKL),scripts_gdb)
+	$(Q)[ $(KO_UKL)/.gdb-scripts -nt $(KBUILD_DONE) ] || \
+	  { $(call kbuild,$(KO_UKL),scripts_gdb) && touch $(KO_UKL)/.gdb-scripts; }
 	$(Q)$(TOP)/scripts/ukl-debug --image $< --kbuild $(KO_UKL) --obj $(O) \
 		--socket $(APP_BUILD)/gdb.sock $(if $(GDB_CMDS),--batch $(abspath $(GDB_CMDS))) -- \
 		$(TOP)/scripts/run-qemu $(run-qemu-args) --timeout $(DEBUG_TIMEOUT) $(call run-append) \
