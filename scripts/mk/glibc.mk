@@ -144,7 +144,7 @@ $(GLIBC_DIR)/configure-args: FORCE | $(GLIBC_DIR)/.dir
 	$(call write-if-changed,$@,'$(call escsq,$(GLIBC_CONFIGURE_ARGS))')
 # How the build is run (a build folder made another way is made again).
 $(GLIBC_DIR)/build-steps: FORCE | $(GLIBC_DIR)/.dir
-	$(call write-if-changed,$@,'$(GLIBC_PREGEN) then build-shared=no')
+	$(call write-if-changed,$@,'one make of $(GLIBC_PREGEN) then build-shared=no')
 $(GLIBC_DIR)/configparms: FORCE | $(GLIBC_DIR)/.dir
 	$(file >$@.tmp,$(glibc-configparms))
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
@@ -177,12 +177,16 @@ $(GLIBC_DIR)/.stamp-configured: $(GLIBC_DIR)/.stamp-patched \
 	  $(GLIBC_TREE)/configure $(GLIBC_CONFIGURE_ARGS) < /dev/null)
 	$(Q)touch $@
 
+# The headers are asked of one make in glibc's source folder: the build
+# folder's Makefile passes each goal to a make of its own (.DEFAULT), and
+# those makes, run at once under -j, write the same Versions.mk together.
 GLIBC_PREGEN := libc-modules.h abi-versions.h first-versions.h ldbl-compat-choose.h \
 	dl-tunable-list.h gnu/lib-names.h gnu/lib-names-64.h
 $(GLIBC_DIR)/.stamp-built: $(GLIBC_DIR)/.stamp-configured
 	$(Q)$(call say,BUILD,glibc static (about 3 min; log: $(GLIBC_DIR)/build.log))
 	$(Q)rm -f $(GLIBC_DIR)/.stamp-built-shared
-	$(Q)$(call glibc-run,build,$(GLIBC_MAKE) $(addprefix $(GLIBC_OBJ)/,$(GLIBC_PREGEN)) && \
+	$(Q)$(call glibc-run,build,$(GLIBC_MAKE) -r -C $(GLIBC_TREE) objdir=$(GLIBC_OBJ) \
+	    $(addprefix $(GLIBC_OBJ)/,$(GLIBC_PREGEN)) && \
 	  $(GLIBC_MAKE) build-shared=no)
 	$(Q)touch $@
 
