@@ -119,6 +119,15 @@ SYM_CODE_START(ukl_return_to_app)
 	UNWIND_HINT_REGS
 .Lukl_return:
 	/*
+	 * Only to app code on an app stack (ukl_return_ok()): an IRET in
+	 * ring 0 goes wherever the frame says, and faults in the kernel
+	 * where the frame's ip is non-canonical.
+	 */
+	movq	%rsp, %rdi
+	call	ukl_return_ok
+	testb	%al, %al
+	jz	.Lukl_bad_return
+	/*
 	 * The frame says user mode; the app is ring-0 code: return with
 	 * kernel segments.  IRET restores IF.
 	 */
@@ -128,4 +137,14 @@ SYM_CODE_START(ukl_return_to_app)
 	addq	$8, %rsp			/* skip orig_ax */
 	UNWIND_HINT_IRET_REGS
 	iretq
+
+.Lukl_bad_return:
+	UNWIND_HINT_REGS
+	/*
+	 * SIGSEGV, as a user task gets when its IRET refuses the frame: the
+	 * frame becomes that of its handler, checked again; or the app dies.
+	 */
+	movq	%rsp, %rdi
+	call	ukl_bad_return
+	jmp	.Lukl_return
 SYM_CODE_END(ukl_return_to_app)

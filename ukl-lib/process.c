@@ -8,6 +8,7 @@
  * (asm/ukl_ist.h).
  */
 #include <linux/fdtable.h>
+#include <linux/entry-common.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -322,4 +323,47 @@ bool ukl_foreign_access(struct task_struct *task)
 bool ukl_app_code(unsigned long handler)
 {
 	return ukl_app_ip(handler);
+}
+
+/*
+ * Where a return to the app may go (ukl/entry.S, before the IRET that
+ * makes it): to the app's code or to the instructions of the syscall
+ * stubs that run on its stack (a syscall's return point, a restart), on
+ * a stack in the user half or in the app's writable data.  Each source of
+ * a frame checks what it is given (the entry code, rt_sigreturn, the
+ * signal handler, ptrace); this catches whatever got past them, a stray
+ * store into the saved registers above all.  Without it a kernel ip ran
+ * kernel code as the app, in ring 0, and a non-canonical one made the
+ * IRET fault in the kernel (an oops).
+ */
+noinstr bool ukl_return_ok(struct pt_regs *regs)
+{
+	unsigned long ip = regs->ip, sp = regs->sp;
+
+	if (!ukl_app_ip(ip) &&
+	    !(ip >= (unsigned long)__ukl_entry_text_start &&
+	      ip < (unsigned long)__ukl_entry_text_end))
+		return false;
+	return sp <= TASK_SIZE_MAX ||
+	       (sp >= (unsigned long)ukl_app_data_start && sp <= (unsigned long)ukl_app_data_end) ||
+	       (sp >= (unsigned long)ukl_app_bss_start && sp <= (unsigned long)ukl_app_bss_end);
+}
+
+/*
+ * A frame ukl_return_ok() refused: SIGSEGV, as a user task gets when the
+ * IRET back to it faults (fixup_bad_iret()).  Entered as an event from
+ * the app, since the return had already left the kernel's exit work
+ * behind; leaving it delivers the signal (a handler of the app's, whose
+ * frame is checked in turn) or ends the app.
+ */
+noinstr void ukl_bad_return(struct pt_regs *regs)
+{
+	irqentry_state_t state = irqentry_enter(regs);
+
+	instrumentation_begin();
+	pr_err_ratelimited("ukl: return to ip %016lx sp %016lx refused (not app code on an app stack): SIGSEGV\n",
+			   regs->ip, regs->sp);
+	force_sig(SIGSEGV);
+	instrumentation_end();
+	irqentry_exit(regs, state);
 }

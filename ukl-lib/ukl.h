@@ -42,7 +42,7 @@ extern char ukl_app_bss_end[] __asm__("app.__ukl_bss_end");
 extern char __ukl_entry_text_start[], __ukl_entry_text_end[];
 
 /* Whether @ip is in the app's code (as the entry code decides it). */
-static inline bool ukl_app_ip(unsigned long ip)
+static __always_inline bool ukl_app_ip(unsigned long ip)
 {
 	return ip >= (unsigned long)ukl_app_text_start &&
 	       ip < (unsigned long)ukl_app_text_end;
@@ -74,6 +74,10 @@ static inline void ukl_profile_dump(void)
 {
 }
 #endif
+
+/* The checked return to the app (entry.S, process.c). */
+bool ukl_return_ok(struct pt_regs *regs);
+void ukl_bad_return(struct pt_regs *regs);
 
 /* For ukl_uaccess_addr (uaccess-asm.S): the address, or ~0 if refused. */
 unsigned long ukl_uaccess_addr_slow(unsigned long addr, unsigned long size);

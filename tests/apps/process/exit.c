@@ -21,6 +21,13 @@
  *                           address, raised: SIGSEGV, 139
  *   exit-kernel-handler     the same with a handler in kernel text (the
  *                           kernel's first page): SIGSEGV, 139
+ *   exit-bad-ip             (UKL only) the saved registers of a preempted
+ *                           thread given a non-canonical ip, which the
+ *                           IRET back to it would fault on: SIGSEGV, 139
+ *   exit-kernel-ip          the same with an ip in kernel text (the
+ *                           kernel's first page): SIGSEGV, 139
+ *   exit-kernel-sp          the same with a stack pointer in kernel data
+ *                           (the kernel's first page): SIGSEGV, 139
  *
  * An init (PID 1) normally ignores the fatal signals it sends itself (the
  * SIGNAL_UNKILLABLE rule); the test kernels (CONFIG_UKL_INIT_EXIT_STATUS)
@@ -32,11 +39,16 @@
  * in two digits), then 71 letters 'A' + (L + j) % 26 for j = 0..70, then
  * '\n'.
  */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/user.h>
 #include <unistd.h>
 
 #include "proc.h"
@@ -251,4 +263,97 @@ int exit_loop(int argc, char **argv)
 	fflush(stdout);
 	looper((void *)0L);
 	return 1;
+}
+
+/*
+ * The kernel's own functions, called directly (APP_KERNEL_CALLS): on the
+ * baseline they are 0.  A task is only a pointer here.
+ */
+extern void *find_get_task_by_vpid(int nr) __attribute__((weak));
+extern long arch_ptrace(void *child, long request, unsigned long addr,
+			unsigned long data) __attribute__((weak));
+
+#define PTRACE_POKEUSER		6
+
+static volatile pid_t spinner_tid;
+
+static void *bad_return_spinner(void *arg)
+{
+	(void)arg;
+	spinner_tid = gettid();
+	for (;;)
+		__asm__ volatile("" : : : "memory");
+	return NULL;
+}
+
+/*
+ * A stray store into a task's saved registers, made on purpose: main and
+ * a spinning thread share CPU 0, so whenever main runs the spinner is
+ * preempted at an interrupt's return, with its registers saved on its
+ * kernel stack.  Main writes @value into the register at @offset there
+ * with the kernel's own PTRACE_POKEUSER code (no ptrace attach: the app
+ * is ring-0 code and can write anything), then sleeps, and the spinner
+ * returns to app code with that frame.
+ */
+static int bad_return(const char *name, size_t offset, unsigned long value)
+{
+	struct timespec ms = { 0, 1000000 };
+	cpu_set_t cpu0;
+	pthread_t t;
+	void *task;
+	int i;
+
+	if (!find_get_task_by_vpid || !arch_ptrace) {
+		printf("%s: the kernel's functions are not linked in (not UKL)\n", name);
+		return 1;
+	}
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sched_setaffinity(0, sizeof(cpu0), &cpu0) ||
+	    pthread_create(&t, NULL, bad_return_spinner, NULL)) {
+		printf("%s: sched_setaffinity or pthread_create failed\n", name);
+		return 1;
+	}
+	while (!spinner_tid)
+		sched_yield();
+	task = find_get_task_by_vpid(spinner_tid);
+	if (!task) {
+		printf("%s: no task for the spinner's tid\n", name);
+		return 1;
+	}
+	printf("%s: the spinner's saved %s set to %#lx\n", name,
+	       offset == offsetof(struct user_regs_struct, rip) ? "ip" : "sp", value);
+	for (i = 0; i < 1000; i++) {
+		if (arch_ptrace(task, PTRACE_POKEUSER, offset, value)) {
+			printf("%s: PTRACE_POKEUSER failed\n", name);
+			return 1;
+		}
+		nanosleep(&ms, NULL);
+	}
+	printf("%s: the spinner still runs after 1000 rounds\n", name);
+	return 1;
+}
+
+int exit_bad_ip(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return bad_return("exit-bad-ip", offsetof(struct user_regs_struct, rip),
+			  0x8000000000000000UL);
+}
+
+int exit_kernel_ip(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return bad_return("exit-kernel-ip", offsetof(struct user_regs_struct, rip),
+			  0xffffffff81000000UL);
+}
+
+int exit_kernel_sp(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return bad_return("exit-kernel-sp", offsetof(struct user_regs_struct, rsp),
+			  0xffffffff81000000UL);
 }
