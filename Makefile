@@ -66,6 +66,16 @@ override APP := $(abspath $(APP))
 APP_NAME := $(notdir $(APP))
 ARGS ?=
 
+# SPECIALIZE=1: APP's UKL kernel is configured from what the app can call
+# (scripts/specialize, scripts/configs/specialize.map) and built in a
+# folder of its own, $(O)/apps-specialized/NAME; SPECIALIZE_SYSCALLS
+# names the system calls of sites whose number is known only at run time.
+SPECIALIZE ?= 0
+SPECIALIZE_SYSCALLS ?=
+ifeq ($(filter 0 1,$(SPECIALIZE)),)
+$(error SPECIALIZE=$(SPECIALIZE): say SPECIALIZE=1 (a kernel configured for APP) or SPECIALIZE=0)
+endif
+
 # Sources: Debian's linux-source-6.12 and glibc-source, or the user's trees.
 LINUX_SRC ?=
 GLIBC_SRC ?=
@@ -114,7 +124,7 @@ all: ukl-image baseline-image ## build the UKL image and the baseline for APP
 PHONY += clean distclean
 clean: ## remove built apps and kernel objects, keep extracted and built sources
 	$(Q)$(call say,CLEAN,apps and kernels)
-	$(Q)rm -rf $(O)/apps $(O)/linux-ukl $(O)/linux-base $(O)/tests
+	$(Q)rm -rf $(O)/apps $(O)/apps-specialized $(O)/linux-ukl $(O)/linux-base $(O)/tests
 distclean: ## remove the whole build folder (refused while a source tree has unexported work)
 	$(Q)$(linux-keep-work) && $(glibc-keep-work)
 	$(Q)$(call say,CLEAN,$(O))
@@ -146,6 +156,8 @@ help: ## this list
 	@echo '  PROFILE_HZ=N       - profile: samples a second on each CPU (default $(PROFILE_HZ))'
 	@echo '  EXTRA_PACKAGES="p" - more Debian packages to check/install (e.g. for an app)'
 	@echo '  DEBUG_KERNEL=1     - both kernels with lockdep, UBSAN, KFENCE... in $$(O)/debug-kernel (make test: the boot tests)'
+	@echo '  SPECIALIZE=1       - APP'"'"'s UKL kernel configured from the system calls it makes, in $$(O)/apps-specialized/NAME'
+	@echo '  SPECIALIZE_SYSCALLS="a b" - with SPECIALIZE=1: the system calls made with run-time numbers (syscall(n))'
 	@echo '  N=100 SOAK_SECONDS=5 - soak: boots of the stress program, seconds each'
 	@echo '  FRESH_CACHE=0      - test-fresh: a cold compiler cache in the root (default: this machine'"'"'s, UKL_CACHE)'
 	@echo '  JOBS=N             - parallel jobs for the kernel and glibc builds'

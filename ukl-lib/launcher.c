@@ -34,14 +34,20 @@
 struct ukl_mount {
 	const char *fstype, *dir;
 	umode_t mode;
+	bool configured;
 };
 
-/* The same list as link/baseline-init.c's, in the same order. */
+/*
+ * The same list as link/baseline-init.c's, in the same order.  A kernel
+ * configured for its app (make SPECIALIZE=1) may lack /proc, /sys and
+ * devtmpfs: the app cannot reach them (it opens no path).  "tmpfs" is
+ * ramfs without CONFIG_SHMEM.
+ */
 static const struct ukl_mount ukl_mounts[] __initconst = {
-	{ "proc", "/proc", 0555 },
-	{ "sysfs", "/sys", 0555 },
-	{ "devtmpfs", "/dev", 0755 },
-	{ "tmpfs", "/tmp", 01777 },
+	{ "proc", "/proc", 0555, IS_ENABLED(CONFIG_PROC_FS) },
+	{ "sysfs", "/sys", 0555, IS_ENABLED(CONFIG_SYSFS) },
+	{ "devtmpfs", "/dev", 0755, IS_ENABLED(CONFIG_DEVTMPFS) },
+	{ "tmpfs", "/tmp", 01777, true },
 };
 
 static int ukl_mount_error;
@@ -53,6 +59,8 @@ static int __init ukl_mount_filesystems(void)
 
 	wait_for_initramfs();
 	for (i = 0; i < ARRAY_SIZE(ukl_mounts); i++) {
+		if (!ukl_mounts[i].configured)
+			continue;
 		ret = init_mkdir(ukl_mounts[i].dir, ukl_mounts[i].mode);
 		if (!ret || ret == -EEXIST)
 			ret = init_mount(ukl_mounts[i].fstype, ukl_mounts[i].dir,

@@ -3,7 +3,7 @@
 # -> archive -> UKL vmlinux.  Everything for APP lives in $(APP_BUILD).
 
 ##@ App
-APP_BUILD := $(O)/apps/$(APP_NAME)
+APP_BUILD := $(O)/$(if $(filter 1,$(SPECIALIZE)),apps-specialized,apps)/$(APP_NAME)
 LINK := $(TOP)/link
 
 # APP is a folder of C sources, or a program linked by the compiler driver
@@ -315,6 +315,8 @@ $(APP_BUILD)/vmlinux: $(APP_BUILD)/ukl-app.a $(APP_BUILD)/ukl-rootfs.list $(KO_U
 	  { $(call kbuild,$(KO_UKL),vmlinux); } && \
 	  mv -f $(KBUILD_DONE).start $(KBUILD_DONE); fi
 	$(Q)$(call check-kernel-functions,$(KO_UKL)/vmlinux)
+	$(Q)$(if $(filter 1,$(SPECIALIZE)),$(SPECIALIZE_PY) check --syscalls $(KO_UKL)/app-syscalls \
+	  --vmlinux $(KO_UKL)/vmlinux --map $(SPECIALIZE_MAP))
 	$(Q)cmp -s $(KO_UKL)/vmlinux $@ || { cp $(KO_UKL)/vmlinux $@.tmp && mv $@.tmp $@; }
 
 # A first build (no UKL vmlinux yet): glibc and the kernel's objects at
@@ -330,7 +332,8 @@ first-build:
 ukl-kernel-objects: $(APP_BUILD)/ukl-rootfs.list $(KO_UKL)/.config $(APP_HELPER_BINS)
 	$(Q)$(copy-rootfs-list)
 	$(Q)$(call kbuild,$(KO_UKL),.,,every kernel object while glibc builds)
-first-build-if-new := $(if $(wildcard $(KO_UKL)/vmlinux),,first-build)
+# (Not for a specialized kernel: its configuration needs the app linked.)
+first-build-if-new := $(if $(wildcard $(KO_UKL)/vmlinux)$(filter 1,$(SPECIALIZE)),,first-build)
 
 # Each APP_KERNEL_CALLS name must be a function of vmlinux (T or W), not a
 # macro, an inline function or data; otherwise no image comes out.

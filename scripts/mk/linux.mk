@@ -10,12 +10,17 @@ LINUX_PACKAGE := linux-source-6.12
 LINUX_TARBALL := /usr/src/linux-source-6.12.tar.xz
 $(eval $(call package-file,$(LINUX_TARBALL),$(LINUX_PACKAGE)))
 KSRC := $(O)/linux/src
-KO_UKL := $(O)/linux-ukl
+KO_UKL := $(if $(filter 1,$(SPECIALIZE)),$(O)/apps-specialized/$(APP_NAME)/linux-ukl,$(O)/linux-ukl)
 KO_BASE := $(O)/linux-base
 LINUX_PATCHES := $(TOP)/linux-patches/series $(wildcard $(TOP)/linux-patches/*.patch)
 CONFIG_FRAGMENTS_BASE := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/baseline.config
+ifeq ($(SPECIALIZE),1)
+CONFIG_FRAGMENTS_UKL := $(TOP)/scripts/configs/specialize-base.config $(KO_UKL)/app.config \
+	$(KO_UKL)/initramfs.config
+else
 CONFIG_FRAGMENTS_UKL := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/ukl.config \
 	$(KO_UKL)/initramfs.config
+endif
 ifeq ($(DEBUG_KERNEL),1)
 CONFIG_FRAGMENTS_BASE += $(TOP)/scripts/configs/debug.config $(TOP)/scripts/configs/debug-kasan.config
 CONFIG_FRAGMENTS_UKL += $(TOP)/scripts/configs/debug.config
@@ -61,6 +66,21 @@ $(O)/linux/.stamp-patched: $(O)/linux/.stamp-extracted $(LINUX_PATCHES)
 # (app.mk): its path is absolute, so this fragment is generated.
 $(KO_UKL)/initramfs.config: FORCE
 	$(call write-if-changed,$@,'CONFIG_INITRAMFS_SOURCE="$(KO_UKL)/ukl-rootfs.list"')
+
+# SPECIALIZE=1: the fragment of the app's kernel, from the app's linked
+# object (scripts/specialize writes only what changed), and the report of
+# what pulled each option in (make config-report).
+SPECIALIZE_PY := $(TOP)/scripts/specialize
+SPECIALIZE_MAP := $(TOP)/scripts/configs/specialize.map
+$(KO_UKL)/specialize-args: FORCE
+	$(call write-if-changed,$@,'$(PORTS)' '$(SPECIALIZE_SYSCALLS)')
+$(KO_UKL)/app.config: $(O)/apps-specialized/$(APP_NAME)/ukl-app.o $(SPECIALIZE_MAP) $(SPECIALIZE_PY) \
+		$(KO_UKL)/specialize-args $(wildcard $(APP)/specialize.config) $(O)/linux/.stamp-patched
+	$(Q)$(call say,SPECIAL,$(APP_NAME): the kernel options its system calls need (report: $(O)/apps-specialized/$(APP_NAME)/config-report))
+	$(Q)$(SPECIALIZE_PY) config --app-object $< --table $(KSRC)/arch/x86/entry/syscalls/syscall_64.tbl \
+	  --map $(SPECIALIZE_MAP) $(if $(PORTS),--ports) --extra-syscalls '$(SPECIALIZE_SYSCALLS)' \
+	  $(addprefix --app-config ,$(wildcard $(APP)/specialize.config)) \
+	  --fragment $@ --report $(O)/apps-specialized/$(APP_NAME)/config-report --syscalls $(KO_UKL)/app-syscalls
 
 # A config: allnoconfig + the fragments, through the kernel's merge_config.
 # Every value a fragment asks for must reach the final .config (an option
@@ -115,3 +135,8 @@ baseline-kernel: $(KO_BASE)/vmlinux ## build the baseline kernel (CONFIG_UKL=n)
 linux-clean: ## remove the extracted tree, both kernel builds and the series check (refused while the tree has unexported work)
 	$(Q)$(linux-keep-work)
 	$(Q)rm -rf $(O)/linux $(KO_UKL) $(KO_BASE) $(LINUX_SERIES_CHECK)
+
+PHONY += config-report
+config-report: ## with SPECIALIZE=1 implied: what in APP turns each option of its kernel on, and its system calls
+	$(Q)$(MAKE) --no-print-directory SPECIALIZE=1 $(O)/apps-specialized/$(APP_NAME)/linux-ukl/app.config
+	$(Q)cat $(O)/apps-specialized/$(APP_NAME)/config-report

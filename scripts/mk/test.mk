@@ -13,6 +13,7 @@ TEST_PROGS := \
 	tests/build/libc \
 	tests/build/image \
 	tests/build/relink \
+	tests/build/specialize \
 	tests/build/driver \
 	tests/build/corpus \
 	tests/build/lock \
