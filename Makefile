@@ -75,6 +75,9 @@ SPECIALIZE_SYSCALLS ?=
 ifeq ($(filter 0 1,$(SPECIALIZE)),)
 $(error SPECIALIZE=$(SPECIALIZE): say SPECIALIZE=1 (a kernel configured for APP) or SPECIALIZE=0)
 endif
+# Everything made for APP (scripts/mk/app.mk), and with SPECIALIZE=1 its
+# kernel build too (scripts/mk/linux.mk).
+APP_BUILD := $(O)/$(if $(filter 1,$(SPECIALIZE)),apps-specialized,apps)/$(APP_NAME)
 
 # Sources: Debian's linux-source-6.12 and glibc-source, or the user's trees.
 LINUX_SRC ?=

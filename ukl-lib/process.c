@@ -340,13 +340,12 @@ noinstr bool ukl_return_ok(struct pt_regs *regs)
 {
 	unsigned long ip = regs->ip, sp = regs->sp;
 
-	if (!ukl_app_ip(ip) &&
-	    !(ip >= (unsigned long)__ukl_entry_text_start &&
-	      ip < (unsigned long)__ukl_entry_text_end))
+	if (!ukl_app_ip(ip) && !ukl_in(ip, 1, __ukl_entry_text_start, __ukl_entry_text_end))
 		return false;
+	/* An empty stack's sp is its end. */
 	return sp <= TASK_SIZE_MAX ||
-	       (sp >= (unsigned long)ukl_app_data_start && sp <= (unsigned long)ukl_app_data_end) ||
-	       (sp >= (unsigned long)ukl_app_bss_start && sp <= (unsigned long)ukl_app_bss_end);
+	       ukl_in(sp, 0, ukl_app_data_start, ukl_app_data_end) ||
+	       ukl_in(sp, 0, ukl_app_bss_start, ukl_app_bss_end);
 }
 
 /*

@@ -28,13 +28,6 @@
 #include <linux/ukl.h>
 #include "ukl.h"
 
-static __always_inline bool ukl_in(unsigned long addr, unsigned long size,
-				   const char *start, const char *end)
-{
-	return addr >= (unsigned long)start && addr <= (unsigned long)end &&
-	       size <= (unsigned long)end - addr;
-}
-
 /*
  * [@addr, @addr + @size) lies within one part of the app's image: its
  * code (read by, e.g., process_vm_readv of itself), read-only data,

@@ -41,6 +41,14 @@ extern char ukl_app_bss_end[] __asm__("app.__ukl_bss_end");
 /* The syscall stubs' code that runs on the app's stack (vmlinux.lds.S). */
 extern char __ukl_entry_text_start[], __ukl_entry_text_end[];
 
+/* [@addr, @addr + @size) lies within [@start, @end). */
+static __always_inline bool ukl_in(unsigned long addr, unsigned long size,
+				   const char *start, const char *end)
+{
+	return addr >= (unsigned long)start && addr <= (unsigned long)end &&
+	       size <= (unsigned long)end - addr;
+}
+
 /* Whether @ip is in the app's code (as the entry code decides it). */
 static __always_inline bool ukl_app_ip(unsigned long ip)
 {

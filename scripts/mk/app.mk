@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The app: compile -> baseline link (user mode) -> partial link -> namespace
-# -> archive -> UKL vmlinux.  Everything for APP lives in $(APP_BUILD).
+# -> archive -> UKL vmlinux.  Everything for APP lives in $(APP_BUILD)
+# (the top Makefile).
 
 ##@ App
-APP_BUILD := $(O)/$(if $(filter 1,$(SPECIALIZE)),apps-specialized,apps)/$(APP_NAME)
 LINK := $(TOP)/link
 
 # APP is a folder of C sources, or a program linked by the compiler driver

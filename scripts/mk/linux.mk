@@ -10,7 +10,7 @@ LINUX_PACKAGE := linux-source-6.12
 LINUX_TARBALL := /usr/src/linux-source-6.12.tar.xz
 $(eval $(call package-file,$(LINUX_TARBALL),$(LINUX_PACKAGE)))
 KSRC := $(O)/linux/src
-KO_UKL := $(if $(filter 1,$(SPECIALIZE)),$(O)/apps-specialized/$(APP_NAME)/linux-ukl,$(O)/linux-ukl)
+KO_UKL := $(if $(filter 1,$(SPECIALIZE)),$(APP_BUILD)/linux-ukl,$(O)/linux-ukl)
 KO_BASE := $(O)/linux-base
 LINUX_PATCHES := $(TOP)/linux-patches/series $(wildcard $(TOP)/linux-patches/*.patch)
 CONFIG_FRAGMENTS_BASE := $(TOP)/scripts/configs/qemu-guest.config $(TOP)/scripts/configs/baseline.config
@@ -74,13 +74,13 @@ SPECIALIZE_PY := $(TOP)/scripts/specialize
 SPECIALIZE_MAP := $(TOP)/scripts/configs/specialize.map
 $(KO_UKL)/specialize-args: FORCE
 	$(call write-if-changed,$@,'$(PORTS)' '$(SPECIALIZE_SYSCALLS)')
-$(KO_UKL)/app.config: $(O)/apps-specialized/$(APP_NAME)/ukl-app.o $(SPECIALIZE_MAP) $(SPECIALIZE_PY) \
+$(KO_UKL)/app.config: $(APP_BUILD)/ukl-app.o $(SPECIALIZE_MAP) $(SPECIALIZE_PY) \
 		$(KO_UKL)/specialize-args $(wildcard $(APP)/specialize.config) $(O)/linux/.stamp-patched
-	$(Q)$(call say,SPECIAL,$(APP_NAME): the kernel options its system calls need (report: $(O)/apps-specialized/$(APP_NAME)/config-report))
+	$(Q)$(call say,SPECIAL,$(APP_NAME): the kernel options its system calls need (report: $(APP_BUILD)/config-report))
 	$(Q)$(SPECIALIZE_PY) config --app-object $< --table $(KSRC)/arch/x86/entry/syscalls/syscall_64.tbl \
 	  --map $(SPECIALIZE_MAP) $(if $(PORTS),--ports) --extra-syscalls '$(SPECIALIZE_SYSCALLS)' \
 	  $(addprefix --app-config ,$(wildcard $(APP)/specialize.config)) \
-	  --fragment $@ --report $(O)/apps-specialized/$(APP_NAME)/config-report --syscalls $(KO_UKL)/app-syscalls
+	  --fragment $@ --report $(APP_BUILD)/config-report --syscalls $(KO_UKL)/app-syscalls
 
 # A config: allnoconfig + the fragments, through the kernel's merge_config.
 # Every value a fragment asks for must reach the final .config (an option
@@ -137,6 +137,10 @@ linux-clean: ## remove the extracted tree, both kernel builds and the series che
 	$(Q)rm -rf $(O)/linux $(KO_UKL) $(KO_BASE) $(LINUX_SERIES_CHECK)
 
 PHONY += config-report
-config-report: ## with SPECIALIZE=1 implied: what in APP turns each option of its kernel on, and its system calls
-	$(Q)$(MAKE) --no-print-directory SPECIALIZE=1 $(O)/apps-specialized/$(APP_NAME)/linux-ukl/app.config
-	$(Q)cat $(O)/apps-specialized/$(APP_NAME)/config-report
+ifeq ($(SPECIALIZE),1)
+config-report: $(KO_UKL)/app.config ## what in APP turns each option of its specialized kernel on, and its system calls
+	$(Q)cat $(APP_BUILD)/config-report
+else
+config-report:
+	$(Q)$(MAKE) --no-print-directory SPECIALIZE=1 config-report
+endif
